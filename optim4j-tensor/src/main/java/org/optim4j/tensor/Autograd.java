@@ -1,0 +1,162 @@
+package org.optim4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The reverse-mode engine: records nodes and runs {@code backward} over them.
+ *
+ * <p>The graph is walked iteratively (no recursion), so arbitrarily deep graphs do not overflow the
+ * stack: an explicit-stack depth-first pass counts each node's consumers, then Kahn's algorithm runs the
+ * backward rules of {@link Derivatives} in dependency order, summing the gradients that flow into each
+ * node before it runs.
+ */
+final class Autograd {
+  private static final Tensor[] NONE = new Tensor[0];
+
+  private Autograd() {}
+
+  /** Whether an operation on these inputs must be recorded. */
+  static boolean needed(Tensor a) {
+    return a.requiresGrad() && GradMode.isEnabled();
+  }
+
+  static boolean needed(Tensor a, Tensor b) {
+    return (a.requiresGrad() || (b != null && b.requiresGrad())) && GradMode.isEnabled();
+  }
+
+  static boolean needed(Tensor[] inputs) {
+    if (!GradMode.isEnabled()) {
+      return false;
+    }
+    for (Tensor t : inputs) {
+      if (t != null && t.requiresGrad()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Makes {@code out} the output of a new node of {@code op} when grad mode is on and an input requires
+   * grad; returns {@code out}.
+   */
+  static Tensor record(Op op, Tensor out, Object ctx, Tensor[] inputs, Tensor... saved) {
+    if (!needed(inputs)) {
+      return out;
+    }
+    out.setHistory(new Node(op, out, inputs, saved, ctx));
+    return out;
+  }
+
+  static Tensor record1(Op op, Tensor out, Object ctx, Tensor input, Tensor... saved) {
+    if (!needed(input)) {
+      return out;
+    }
+    out.setHistory(new Node(op, out, new Tensor[] {input}, saved, ctx));
+    return out;
+  }
+
+  static Tensor record2(Op op, Tensor out, Object ctx, Tensor a, Tensor b, Tensor... saved) {
+    if (!needed(a, b)) {
+      return out;
+    }
+    out.setHistory(new Node(op, out, new Tensor[] {a, b}, saved, ctx));
+    return out;
+  }
+
+  static Tensor[] none() {
+    return NONE;
+  }
+
+  /** Runs backward from {@code root} with the initial gradient {@code gradient}. */
+  @SuppressWarnings("try")
+  static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
+    Node start = root.gradFn() != null ? root.gradFn() : root.gradAccumulator();
+    Map<Node, Integer> consumers = countConsumers(start);
+    Map<Node, Tensor> pending = new IdentityHashMap<>();
+    pending.put(start, gradient);
+    ArrayDeque<Node> ready = new ArrayDeque<>();
+    ready.push(start);
+    try (GradMode.Scope ignored = GradMode.noGrad()) {
+      while (!ready.isEmpty()) {
+        Node node = ready.pop();
+        Tensor grad = pending.remove(node);
+        if (node.op == Op.ACCUMULATE_GRAD) {
+          if (grad != null) {
+            node.leaf.accumulateGrad(grad);
+          }
+          continue;
+        }
+        if (node.retainer != null && grad != null) {
+          node.retainer.setRetainedGrad(grad);
+        }
+        Tensor[] inputGrads = grad == null ? NONE : Derivatives.apply(node, grad);
+        if (!retainGraph) {
+          node.release();
+        }
+        for (int i = 0; i < node.next.length; i++) {
+          Node next = node.next[i];
+          if (next == null) {
+            continue;
+          }
+          Tensor g = i < inputGrads.length ? inputGrads[i] : null;
+          if (g != null) {
+            g = conform(g, node, i);
+            Tensor previous = pending.get(next);
+            pending.put(next, previous == null ? g : accumulate(previous, g));
+          }
+          int left = consumers.merge(next, -1, Integer::sum);
+          if (left == 0) {
+            ready.push(next);
+          }
+        }
+      }
+    }
+  }
+
+  private static Tensor conform(Tensor g, Node node, int i) {
+    int[] shape = node.inputShapes[i];
+    if (!g.isSparse() && !Shape.same(g.shapeRef(), shape)) {
+      g = g.sumTo(shape);
+    }
+    if (g.dtype() != node.inputDtypes[i]) {
+      g = g.to(node.inputDtypes[i]);
+    }
+    return g;
+  }
+
+  private static Tensor accumulate(Tensor a, Tensor b) {
+    if (a.isSparse() && b.isSparse()) {
+      return Sparse.add(a, b);
+    }
+    if (a.isSparse()) {
+      return b.add(a);
+    }
+    return a.add(b);
+  }
+
+  private static Map<Node, Integer> countConsumers(Node start) {
+    Map<Node, Integer> consumers = new IdentityHashMap<>();
+    consumers.put(start, 0);
+    ArrayDeque<Node> stack = new ArrayDeque<>();
+    stack.push(start);
+    while (!stack.isEmpty()) {
+      Node node = stack.pop();
+      for (Node next : node.next) {
+        if (next == null) {
+          continue;
+        }
+        Integer c = consumers.get(next);
+        if (c == null) {
+          consumers.put(next, 1);
+          stack.push(next);
+        } else {
+          consumers.put(next, c + 1);
+        }
+      }
+    }
+    return consumers;
+  }
+}
