@@ -231,13 +231,17 @@ public class Tensor {
       throw new IllegalArgumentException("number of steps must be non-negative");
     }
     float[] data = new float[steps];
+    float s = (float) start;
+    float e = (float) end;
     if (steps == 1) {
-      data[0] = (float) start;
+      data[0] = s;
     } else if (steps > 1) {
-      double step = (end - start) / (steps - 1);
+      // PyTorch's float kernel: the step in float, fused multiply-adds from the start for the first half
+      // and from the end for the rest.
+      float step = (e - s) / (steps - 1);
       int half = steps / 2;
       for (int i = 0; i < steps; i++) {
-        data[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+        data[i] = i < half ? Math.fma(step, (float) i, s) : Math.fma(-step, (float) (steps - 1 - i), e);
       }
     }
     return new Tensor(Storage.of(data), new int[] {steps});

@@ -29,7 +29,7 @@ final class GemmFloatKernels {
   /** Depth of one packed panel of op(B). */
   static final int KC = 64;
   /** Width of one packed panel of op(B) and of the accumulator rows. */
-  static final int NC = 512;
+  static final int NC = 256;
   /** Columns are handed to threads in multiples of this, so that vector loops stay full. */
   private static final int COLUMN_UNIT = 16;
   /** Fewest multiply-adds worth handing to another thread. */
