@@ -604,7 +604,7 @@ public class Tensor {
     if (isSparse()) {
       return new Tensor(sparseIndices, sparseValues, shape, coalesced);
     }
-    return new Tensor(storage, shape, strides, offset, base != null ? base : this);
+    return new Tensor(storage, shape, strides, offset, null);
   }
 
   Node gradAccumulator() {
