@@ -1,5 +1,8 @@
 package org.optim4j.tensor;
 
+import org.optim4j.tensor.internal.ConvGeometry;
+import org.optim4j.tensor.internal.PoolGeometry;
+
 /**
  * Every backward rule, in one table: given a node and the gradient of its output, the gradients of its
  * inputs (null where an input needs none). Rules run under no-grad and use ordinary tensor operations;
@@ -211,6 +214,34 @@ final class Derivatives {
           gi.select(d, i).add_(g.select(d, r));
         }
         return new Tensor[] {gi};
+      }
+      case ADDMM:
+        return new Tensor[] {
+          needs(node, 0) ? g.mm(node.saved(1)) : null, needs(node, 1) ? g.t().mm(node.saved(0)) : null, g};
+      case CONVOLUTION:
+        return Convolution.backward((ConvGeometry) node.ctx, node.saved(0), node.saved(1), g, needs(node, 0),
+            needs(node, 1), needs(node, 2));
+      case MAX_POOL2D:
+        return new Tensor[] {Pooling.maxBackward((PoolGeometry) node.ctx, g, node.saved(0), in0)};
+      case AVG_POOL2D:
+        return new Tensor[] {Pooling.avgBackward((Pooling.AvgParams) node.ctx, g, in0)};
+      case BATCH_NORM:
+        return BatchNorm.backward((BatchNorm.Params) node.ctx, g, node.saved(0), node.saved(1), node.saved(2),
+            node.saved(3), needs(node, 0), needs(node, 1), needs(node, 2));
+      case DROPOUT:
+        return new Tensor[] {g.mul(node.saved(0))};
+      case EMBEDDING:
+        return new Tensor[] {Embedding.backward((Embedding.Params) node.ctx, g, node.saved(0))};
+      case NLL_LOSS:
+      case NLL_LOSS2D:
+        return new Tensor[] {Losses.nllBackward((Losses.NllParams) node.ctx, g, node.saved(0), node.saved(1), in0)};
+      case MSE_LOSS: {
+        int reduction = (Integer) node.ctx;
+        Tensor a = node.saved(0);
+        Tensor b = node.saved(1);
+        return new Tensor[] {
+          needs(node, 0) ? Losses.mseBackward(reduction, g, a, b) : null,
+          needs(node, 1) ? Losses.mseBackward(reduction, g, b, a) : null};
       }
       default:
         throw new IllegalStateException("no backward rule for " + node.op);

@@ -48,7 +48,17 @@ enum Op {
   CAT("CatBackward0"),
   CLONE("CloneBackward0"),
   TO_DTYPE("ToCopyBackward0"),
-  INDEX_SELECT("IndexSelectBackward0");
+  INDEX_SELECT("IndexSelectBackward0"),
+  ADDMM("AddmmBackward0"),
+  CONVOLUTION("ConvolutionBackward0"),
+  MAX_POOL2D("MaxPool2DWithIndicesBackward0"),
+  AVG_POOL2D("AvgPool2DBackward0"),
+  BATCH_NORM("NativeBatchNormBackward0"),
+  DROPOUT("NativeDropoutBackward0"),
+  EMBEDDING("EmbeddingBackward0"),
+  NLL_LOSS("NllLossBackward0"),
+  NLL_LOSS2D("NllLoss2DBackward0"),
+  MSE_LOSS("MseLossBackward0");
 
   private final String backwardName;
 

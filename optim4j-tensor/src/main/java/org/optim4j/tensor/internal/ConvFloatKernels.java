@@ -1,0 +1,265 @@
+package org.optim4j.tensor.internal;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution over {@code float} storage as im2col and matrix products.
+ *
+ * <p>This file is the single source for both floating dtypes: the float64 twin is @derived-from-float.
+ *
+ * <p>Images are taken in chunks of at most {@link #CHUNK_ELEMENTS} column entries. Within a chunk of nb
+ * images and for one group, the columns of all images sit side by side in one [K, nb·L] matrix, with
+ * K = (C/groups)·kH·kW and L = outH·outW, so that every product is a single {@link Gemm} call, which
+ * splits itself across threads:
+ * <pre>
+ * forward    out[n, o, l]       = Σₖ W[o, k]·cols[k, n·L + l]  + bias[o]
+ * weight     gW[o, k]          += Σ_{n,l} gOut[o, n·L + l]·cols[k, n·L + l]   (chunks in order)
+ * input      gCols[k, n·L + l]  = Σₒ W[o, k]·gOut[o, n·L + l],  then col2im adds gCols into gX
+ * bias       gB[o]              = Σ_{n,l} gOut[n, o, l]  (in double, rounded once)
+ * </pre>
+ * im2col, col2im and the layout copies are split across threads by image; each element is written by
+ * one thread in a fixed order, and the chunking depends only on the shapes, so results do not depend
+ * on the thread count.
+ */
+@SuppressWarnings("cast") // the casts are needed in the float source and redundant in its double twin
+public final class ConvFloatKernels {
+  /** Most entries of one chunk's column matrix: 4 Mi elements. */
+  private static final int CHUNK_ELEMENTS = 1 << 22;
+  /** Elements per thread below which a copy stays on the calling thread. */
+  private static final int GRAIN = 1 << 14;
+
+  private ConvFloatKernels() {}
+
+  /**
+   * {@code out ← conv2d(x, w) + bias}.
+   *
+   * @param g the geometry
+   * @param x the contiguous [N, C, H, W] input, from {@code xOff}
+   * @param w the contiguous [O, C/groups, kH, kW] weight, from {@code wOff}
+   * @param bias the [O] bias from {@code biasOff}, or null
+   * @param out the contiguous [N, O, outH, outW] output, from index 0; fully overwritten
+   */
+  public static void forward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff,
+      float[] out) {
+    int l = g.colCols();
+    int k = g.colRows();
+    int og = g.outPerGroup();
+    int chunk = chunk(g);
+    float[] cols = new float[k * chunk * l];
+    float[] prod = chunk > 1 ? new float[og * chunk * l] : null;
+    for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
+      int nb = Math.min(chunk, g.batch() - n0);
+      int width = nb * l;
+      for (int gi = 0; gi < g.groups(); gi++) {
+        im2col(g, x, xOff, n0, nb, gi, cols);
+        if (nb == 1) {
+          int c0 = (n0 * g.outChannels() + gi * og) * l;
+          Gemm.gemm(false, false, og, l, k, 1, w, wOff + gi * og * k, k, cols, 0, l, 0, out, c0, l);
+          if (bias != null) {
+            for (int o = 0; o < og; o++) {
+              addConstant(out, c0 + o * l, l, bias[biasOff + gi * og + o]);
+            }
+          }
+        } else {
+          Gemm.gemm(false, false, og, width, k, 1, w, wOff + gi * og * k, k, cols, 0, width, 0, prod, 0, width);
+          scatterOutput(g, prod, n0, nb, gi, bias, biasOff, out);
+        }
+      }
+    }
+  }
+
+  /**
+   * The gradients of {@link #forward}: {@code gx += ∂/∂x}, {@code gw ← ∂/∂w}, {@code gb ← ∂/∂bias} for the
+   * upstream gradient {@code gOut}; pass null for a gradient that is not needed.
+   *
+   * @param g the geometry
+   * @param x the input of the forward, from {@code xOff}
+   * @param w the weight of the forward, from {@code wOff}
+   * @param gOut the contiguous [N, O, outH, outW] upstream gradient, from {@code gOff}
+   * @param gx a zeroed [N, C, H, W] array for the input gradient, or null
+   * @param gw an [O, C/groups, kH, kW] array for the weight gradient (overwritten), or null
+   * @param gb an [O] array for the bias gradient (overwritten), or null
+   */
+  public static void backward(ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[] gOut, int gOff,
+      float[] gx, float[] gw, float[] gb) {
+    int l = g.colCols();
+    int k = g.colRows();
+    int og = g.outPerGroup();
+    int outCh = g.outChannels();
+    if (gb != null) {
+      Parallel.forRange(outCh, grain((long) g.batch() * l), (from, to) -> {
+        for (int o = from; o < to; o++) {
+          double s = 0;
+          for (int n = 0; n < g.batch(); n++) {
+            int row = gOff + (n * outCh + o) * l;
+            for (int j = 0; j < l; j++) {
+              s += gOut[row + j];
+            }
+          }
+          gb[o] = (float) s;
+        }
+      });
+    }
+    if (gw != null && g.batch() == 0) {
+      Arrays.fill(gw, 0);
+    }
+    if (gx == null && gw == null) {
+      return;
+    }
+    int chunk = chunk(g);
+    float[] cols = new float[k * chunk * l];
+    float[] gathered = chunk > 1 ? new float[outCh * chunk * l] : null;
+    for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
+      int nb = Math.min(chunk, g.batch() - n0);
+      int width = nb * l;
+      float[] gm = gOut;
+      int gmOff = gOff + n0 * outCh * l;
+      if (nb > 1) {
+        gatherGradient(g, gOut, gOff, n0, nb, gathered);
+        gm = gathered;
+        gmOff = 0;
+      }
+      for (int gi = 0; gi < g.groups(); gi++) {
+        int gRows = gmOff + gi * og * width;
+        if (gw != null) {
+          im2col(g, x, xOff, n0, nb, gi, cols);
+          Gemm.gemm(false, true, og, k, width, 1, gm, gRows, width, cols, 0, width, n0 == 0 ? 0 : 1, gw,
+              gi * og * k, k);
+        }
+        if (gx != null) {
+          Gemm.gemm(true, false, k, width, og, 1, w, wOff + gi * og * k, k, gm, gRows, width, 0, cols, 0, width);
+          col2im(g, cols, n0, nb, gi, gx);
+        }
+      }
+    }
+  }
+
+  /** Images per chunk: as many as fit {@link #CHUNK_ELEMENTS} column entries, at least one. */
+  private static int chunk(ConvGeometry g) {
+    long perImage = Math.max(1L, (long) g.colRows() * g.colCols());
+    return (int) Math.max(1L, Math.min(g.batch(), CHUNK_ELEMENTS / perImage));
+  }
+
+  private static int grain(long perImage) {
+    return (int) Math.max(1L, GRAIN / Math.max(1L, perImage));
+  }
+
+  private static void addConstant(float[] a, int from, int n, float v) {
+    for (int j = 0; j < n; j++) {
+      a[from + j] += v;
+    }
+  }
+
+  /** Writes the columns of images n0 … n0+nb-1, group gi, into {@code cols} [K, nb·L]. */
+  private static void im2col(ConvGeometry g, float[] x, int xOff, int n0, int nb, int gi, float[] cols) {
+    int l = g.colCols();
+    int ld = nb * l;
+    int plane = g.height() * g.width();
+    Parallel.forRange(nb, grain((long) g.colRows() * l), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int src = xOff + ((n0 + i) * g.inChannels() + gi * g.inPerGroup()) * plane;
+        image(g, x, src, cols, i * l, ld, false);
+      }
+    });
+  }
+
+  /** Adds the columns {@code cols} [K, nb·L] of images n0 … n0+nb-1, group gi, into {@code gx}. */
+  private static void col2im(ConvGeometry g, float[] cols, int n0, int nb, int gi, float[] gx) {
+    int l = g.colCols();
+    int ld = nb * l;
+    int plane = g.height() * g.width();
+    Parallel.forRange(nb, grain((long) g.colRows() * l), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int dst = ((n0 + i) * g.inChannels() + gi * g.inPerGroup()) * plane;
+        image(g, gx, dst, cols, i * l, ld, true);
+      }
+    });
+  }
+
+  /**
+   * One image: im2col copies {@code img} into the column block at {@code colOff} (row stride {@code ld});
+   * with {@code back}, col2im adds that block into {@code img} instead.
+   */
+  private static void image(ConvGeometry g, float[] img, int imgOff, float[] cols, int colOff, int ld,
+      boolean back) {
+    int h = g.height();
+    int wd = g.width();
+    int outH = g.outH();
+    int outW = g.outW();
+    int sH = g.strideH();
+    int sW = g.strideW();
+    for (int c = 0; c < g.inPerGroup(); c++) {
+      for (int ki = 0; ki < g.kernelH(); ki++) {
+        for (int kj = 0; kj < g.kernelW(); kj++) {
+          int row = colOff + ((c * g.kernelH() + ki) * g.kernelW() + kj) * ld;
+          int iwBase = kj * g.dilationW() - g.padW();
+          int owLo = iwBase >= 0 ? 0 : Math.min(outW, (-iwBase + sW - 1) / sW);
+          int owHi = wd - 1 - iwBase < 0 ? owLo : Math.max(owLo, Math.min(outW, (wd - 1 - iwBase) / sW + 1));
+          for (int oh = 0; oh < outH; oh++) {
+            int ih = oh * sH - g.padH() + ki * g.dilationH();
+            int dst = row + oh * outW;
+            boolean inside = ih >= 0 && ih < h;
+            int src = imgOff + (c * h + ih) * wd + iwBase;
+            if (back) {
+              if (inside) {
+                for (int ow = owLo; ow < owHi; ow++) {
+                  img[src + ow * sW] += cols[dst + ow];
+                }
+              }
+            } else if (!inside) {
+              Arrays.fill(cols, dst, dst + outW, 0);
+            } else {
+              Arrays.fill(cols, dst, dst + owLo, 0);
+              if (sW == 1) {
+                System.arraycopy(img, src + owLo, cols, dst + owLo, owHi - owLo);
+              } else {
+                for (int ow = owLo; ow < owHi; ow++) {
+                  cols[dst + ow] = img[src + ow * sW];
+                }
+              }
+              Arrays.fill(cols, dst + owHi, dst + outW, 0);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** out[n0+i, gi·og + o, :] ← prod[o, i·L : (i+1)·L] + bias[gi·og + o]. */
+  private static void scatterOutput(ConvGeometry g, float[] prod, int n0, int nb, int gi, float[] bias,
+      int biasOff, float[] out) {
+    int l = g.colCols();
+    int og = g.outPerGroup();
+    int width = nb * l;
+    Parallel.forRange(nb, grain((long) og * l), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        for (int o = 0; o < og; o++) {
+          int src = o * width + i * l;
+          int dst = ((n0 + i) * g.outChannels() + gi * og + o) * l;
+          if (bias == null) {
+            System.arraycopy(prod, src, out, dst, l);
+          } else {
+            float b = bias[biasOff + gi * og + o];
+            for (int j = 0; j < l; j++) {
+              out[dst + j] = prod[src + j] + b;
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /** gathered[o, i·L + l] ← gOut[n0+i, o, l]: the upstream gradient of a chunk as one [O, nb·L] matrix. */
+  private static void gatherGradient(ConvGeometry g, float[] gOut, int gOff, int n0, int nb, float[] gathered) {
+    int l = g.colCols();
+    int outCh = g.outChannels();
+    int width = nb * l;
+    Parallel.forRange(nb, grain((long) outCh * l), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        for (int o = 0; o < outCh; o++) {
+          System.arraycopy(gOut, gOff + ((n0 + i) * outCh + o) * l, gathered, o * width + i * l, l);
+        }
+      }
+    });
+  }
+}
