@@ -100,7 +100,7 @@ final class Derivatives {
           needs(node, 0) ? Tensor.where(c, g, zero) : null, needs(node, 1) ? Tensor.where(c, zero, g) : null};
       }
       case RELU:
-        return new Tensor[] {g.mul(node.saved(0).gt(0).to(g.dtype()))};
+        return new Tensor[] {Pointwise.reluBackward(g, node.saved(0))};
       case SIGMOID: {
         Tensor out = node.saved(0);
         return new Tensor[] {g.mul(out.mul(out.rsub(1)))};

@@ -206,6 +206,34 @@ final class Pointwise {
     }
   }
 
+  /** ReLU's backward: {@code g} where {@code out > 0}, else 0 ({@code g} and {@code out} of one shape). */
+  static Tensor reluBackward(Tensor g, Tensor out) {
+    DType rt = g.dtype();
+    if (rt != out.dtype() || !rt.isFloatingPoint() || rt == DType.BFLOAT16) {
+      return g.mul(out.gt(0).to(rt));
+    }
+    Tensor gc = prepare(g, rt, out.shapeRef());
+    Tensor oc = prepare(out, rt, out.shapeRef());
+    Tensor res = Tensor.empty(rt, out.shapeRef());
+    int n = res.numelInt();
+    int go = gc.offset();
+    int xo = oc.offset();
+    if (rt == DType.FLOAT32) {
+      float[] gg = gc.storage().f;
+      float[] xx = oc.storage().f;
+      float[] z = res.storage().f;
+      Parallel.forRange(n, GRAIN, (from, to) ->
+          ElementwiseFloatKernels.reluBackward(gg, go + from, xx, xo + from, z, from, to - from));
+    } else {
+      double[] gg = gc.storage().d;
+      double[] xx = oc.storage().d;
+      double[] z = res.storage().d;
+      Parallel.forRange(n, GRAIN, (from, to) ->
+          ElementwiseDoubleKernels.reluBackward(gg, go + from, xx, xo + from, z, from, to - from));
+    }
+    return res;
+  }
+
   /** Element-wise comparison giving a bool tensor. */
   static Tensor compare(int cmp, Tensor a, Tensor b) {
     DType rt = resultType(a, b);

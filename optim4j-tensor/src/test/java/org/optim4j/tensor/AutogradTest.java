@@ -69,6 +69,7 @@ class AutogradTest {
   }
 
   @Test
+  @SuppressWarnings("try")
   void gradModeIsPerThread() throws InterruptedException {
     boolean[] seen = new boolean[1];
     try (var ng = GradMode.noGrad()) {
