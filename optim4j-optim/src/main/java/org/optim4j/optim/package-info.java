@@ -1,0 +1,16 @@
+/**
+ * Optimizers, PyTorch's {@code torch.optim}: the {@link org.optim4j.optim.Optimizer} base (parameter groups,
+ * per-parameter state, {@code stateDict}/{@code loadStateDict} in PyTorch's layout, hooks, the
+ * {@code step(closure)} protocol), {@link org.optim4j.optim.ParamGroup}, {@link org.optim4j.optim.Closure},
+ * the optimizers ({@link org.optim4j.optim.SGD}, {@link org.optim4j.optim.Adam},
+ * {@link org.optim4j.optim.AdamW}) and the factory {@link org.optim4j.optim.Optimizers}.
+ *
+ * <p>Names, defaults, option keys, state keys, messages and numbers are PyTorch 2.13's; each class's Javadoc
+ * holds its algorithm and its differences from PyTorch. The update rules themselves live in
+ * {@link org.optim4j.optim.functional} (public, over lists of tensors) and {@code org.optim4j.optim.internal}
+ * (the kernels over primitive arrays).
+ *
+ * <p>Allowed dependencies: {@code org.optim4j.tensor} only. Optimizers take any tensors that require grad;
+ * this package knows nothing of {@code org.optim4j.nn}.
+ */
+package org.optim4j.optim;
