@@ -5,6 +5,7 @@ import static org.optim4j.tensor.internal.KernelOps.*;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.optim4j.tensor.internal.RawAccess;
 
 /**
  * A multi-dimensional array with reverse-mode automatic differentiation, PyTorch's {@code torch.Tensor}.
@@ -20,6 +21,23 @@ import java.util.List;
  * Not thread-safe.
  */
 public class Tensor {
+  static {
+    RawAccess.install(new RawAccess.Accessor() {
+      @Override
+      public Object wholeArray(Tensor t) {
+        if (t.isSparse() || t.offset != 0 || !t.isContiguous() || t.storage.length() != t.numelInt()) {
+          return null;
+        }
+        return t.storage.dtype == DType.FLOAT32 ? t.storage.f : t.storage.dtype == DType.FLOAT64 ? t.storage.d : null;
+      }
+
+      @Override
+      public void bumpVersion(Tensor t) {
+        t.storage.bumpVersion();
+      }
+    });
+  }
+
   private final Storage storage;
   private final int[] shape;
   private final int[] strides;
