@@ -25,15 +25,15 @@ import org.optim4j.tensor.testing.Fixtures;
 /**
  * Replays PyTorch's recorded gradients into our optimizers and compares every parameter and every state
  * tensor after every step, the repr, the final state dict's layout, and the run continued from a state dict
- * saved mid-way (fixtures/optim/sgd.json, adam.json, adamw.json). Every case of the files is run; a case of
- * an unknown kind fails.
+ * saved mid-way (every trajectory file of fixtures/optim*: see {@link #trajectoryFiles}). Every case of the
+ * files is run; a case of an unknown kind fails.
  */
 class TrajectoryTest {
 
   @TestFactory
   Stream<DynamicTest> everyCase() {
     List<DynamicTest> tests = new ArrayList<>();
-    for (String file : List.of("optim/sgd.json", "optim/adam.json", "optim/adamw.json")) {
+    for (String file : trajectoryFiles()) {
       Fixtures f = Fixtures.load(file);
       for (String c : f.cases()) {
         Map<String, Object> config = f.config(c);
@@ -48,6 +48,27 @@ class TrajectoryTest {
     }
     assertFalse(tests.isEmpty());
     return tests.stream();
+  }
+
+  /**
+   * Every trajectory file: each JSON file in a {@code fixtures/optim*} directory except the closure and API
+   * tables ({@code closure.json}, {@code api.json}), which have tests of their own.
+   */
+  static List<String> trajectoryFiles() {
+    List<String> files = new ArrayList<>();
+    try (Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(Fixtures.directory())) {
+      for (java.nio.file.Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("optim")).sorted()
+          .toList()) {
+        try (Stream<java.nio.file.Path> jsons = java.nio.file.Files.list(dir)) {
+          jsons.map(j -> j.getFileName().toString())
+              .filter(n -> n.endsWith(".json") && !n.equals("closure.json") && !n.equals("api.json")).sorted()
+              .forEach(n -> files.add(dir.getFileName() + "/" + n));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return files;
   }
 
   /** The parameters of a case, built from {@code init/<name>}, in group order. */
