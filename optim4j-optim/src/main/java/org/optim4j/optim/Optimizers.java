@@ -32,6 +32,30 @@ public final class Optimizers {
         (p, o) -> new Adam(p, Adam.Options.fromMap(o))));
     FACTORIES.put("AdamW", new Factory((p, o) -> new AdamW(p, AdamW.Options.fromMap(o)),
         (p, o) -> new AdamW(p, AdamW.Options.fromMap(o))));
+    FACTORIES.put("Adamax", new Factory((p, o) -> new Adamax(p, Adamax.Options.fromMap(o)),
+        (p, o) -> new Adamax(p, Adamax.Options.fromMap(o))));
+    FACTORIES.put("Adadelta", new Factory((p, o) -> new Adadelta(p, Adadelta.Options.fromMap(o)),
+        (p, o) -> new Adadelta(p, Adadelta.Options.fromMap(o))));
+    FACTORIES.put("Adagrad", new Factory((p, o) -> new Adagrad(p, Adagrad.Options.fromMap(o)),
+        (p, o) -> new Adagrad(p, Adagrad.Options.fromMap(o))));
+    FACTORIES.put("RMSprop", new Factory((p, o) -> new RMSprop(p, RMSprop.Options.fromMap(o)),
+        (p, o) -> new RMSprop(p, RMSprop.Options.fromMap(o))));
+    FACTORIES.put("Rprop", new Factory((p, o) -> new Rprop(p, Rprop.Options.fromMap(o)),
+        (p, o) -> new Rprop(p, Rprop.Options.fromMap(o))));
+    FACTORIES.put("ASGD", new Factory((p, o) -> new ASGD(p, ASGD.Options.fromMap(o)),
+        (p, o) -> new ASGD(p, ASGD.Options.fromMap(o))));
+    FACTORIES.put("NAdam", new Factory((p, o) -> new NAdam(p, NAdam.Options.fromMap(o)),
+        (p, o) -> new NAdam(p, NAdam.Options.fromMap(o))));
+    FACTORIES.put("RAdam", new Factory((p, o) -> new RAdam(p, RAdam.Options.fromMap(o)),
+        (p, o) -> new RAdam(p, RAdam.Options.fromMap(o))));
+    FACTORIES.put("SparseAdam", new Factory((p, o) -> new SparseAdam(p, SparseAdam.Options.fromMap(o)),
+        (p, o) -> new SparseAdam(p, SparseAdam.Options.fromMap(o))));
+    FACTORIES.put("LBFGS", new Factory((p, o) -> new LBFGS(p, LBFGS.Options.fromMap(o)),
+        (p, o) -> new LBFGS(p, LBFGS.Options.fromMap(o))));
+    FACTORIES.put("Adafactor", new Factory((p, o) -> new Adafactor(p, Adafactor.Options.fromMap(o)),
+        (p, o) -> new Adafactor(p, Adafactor.Options.fromMap(o))));
+    FACTORIES.put("Muon", new Factory((p, o) -> new Muon(p, Muon.Options.fromMap(o)),
+        (p, o) -> new Muon(p, Muon.Options.fromMap(o))));
   }
 
   private Optimizers() {}

@@ -5,6 +5,18 @@
  * the optimizers ({@link org.optim4j.optim.SGD}, {@link org.optim4j.optim.Adam},
  * {@link org.optim4j.optim.AdamW}) and the factory {@link org.optim4j.optim.Optimizers}.
  *
+ * <p>The adaptive classics: {@link org.optim4j.optim.Adamax}, {@link org.optim4j.optim.Adadelta},
+ * {@link org.optim4j.optim.Adagrad} (which also takes sparse COO gradients), {@link org.optim4j.optim.RMSprop}
+ * and {@link org.optim4j.optim.Rprop}.
+ *
+ * <p>The matrix-aware and second-order ones: {@link org.optim4j.optim.LBFGS} (closure-driven, with PyTorch's
+ * strong-Wolfe line search), {@link org.optim4j.optim.Adafactor} (factored second moments) and
+ * {@link org.optim4j.optim.Muon} (bfloat16 Newton–Schulz orthogonalisation of 2-D updates).
+ *
+ * <p>The averaging and Adam variants: {@link org.optim4j.optim.ASGD} (averaged SGD),
+ * {@link org.optim4j.optim.NAdam} (Nesterov momentum), {@link org.optim4j.optim.RAdam} (rectified adaptive step)
+ * and {@link org.optim4j.optim.SparseAdam} (dense parameters with sparse COO gradients only).
+ *
  * <p>Names, defaults, option keys, state keys, messages and numbers are PyTorch 2.13's; each class's Javadoc
  * holds its algorithm and its differences from PyTorch. The update rules themselves live in
  * {@link org.optim4j.optim.functional} (public, over lists of tensors) and {@code org.optim4j.optim.internal}

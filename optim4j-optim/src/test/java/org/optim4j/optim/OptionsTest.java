@@ -58,10 +58,11 @@ class OptionsTest {
 
   @Test
   void theFactoryKnowsTheNamesAndKeysAndSaysWhichAreValid() {
-    assertEquals(List.of("SGD", "Adam", "AdamW"), new ArrayList<>(Optimizers.names()));
+    List<String> names = new ArrayList<>(Optimizers.names());
+    assertEquals(List.of("SGD", "Adam", "AdamW"), names.subList(0, 3), "later additions follow the first three");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Optimizers.create("Lion", params(), Map.of()));
-    assertEquals("unknown optimizer 'Lion'; known optimizers: SGD, Adam, AdamW", e.getMessage());
+    assertEquals("unknown optimizer 'Lion'; known optimizers: " + String.join(", ", names), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("SGD", params(), Map.of("betas", 1)));
     assertEquals("SGD.__init__() got an unexpected keyword argument 'betas'; valid keywords: lr, momentum, "
         + "dampening, weight_decay, nesterov, maximize, foreach, differentiable, fused", e.getMessage());

@@ -1,0 +1,274 @@
+package org.optim4j.optim;
+
+import static org.optim4j.optim.OptionSpec.Kind.BOOL;
+import static org.optim4j.optim.OptionSpec.Kind.FLOAT;
+import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
+import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
+import static org.optim4j.optim.OptionSpec.Kind.PAIR;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.optim4j.optim.functional.Functional;
+import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.tensor.Tensor;
+
+/**
+ * RAdam, PyTorch's {@code torch.optim.RAdam}: Adam whose adaptive step is rectified by the variance of the
+ * adaptive learning rate, and replaced by a momentum-SGD step while that variance is intractable, with L2 or
+ * decoupled weight decay (RAdamW).
+ *
+ * <pre>
+ * input: γ (lr), β₁, β₂ (betas), θ₀ (params), f(θ) (objective), λ (weight decay), maximize, ε (eps),
+ *        decoupled_weight_decay
+ * initialize: m₀ ← 0 (first moment), v₀ ← 0 (second moment), ρ_∞ ← 2/(1 − β₂) − 1
+ * for t = 1 to … do
+ *     g_t ← −∇θ f_t(θ_{t−1})  if maximize,  else  ∇θ f_t(θ_{t−1})
+ *     θ_t ← θ_{t−1}
+ *     if λ ≠ 0:
+ *         θ_t ← θ_t − γ λ θ_t   if decoupled_weight_decay,   else  g_t ← g_t + λ θ_t
+ *     m_t ← β₁ m_{t−1} + (1 − β₁) g_t
+ *     v_t ← β₂ v_{t−1} + (1 − β₂) g_t²
+ *     m̂_t ← m_t / (1 − β₁ᵗ)
+ *     ρ_t ← ρ_∞ − 2 t β₂ᵗ / (1 − β₂ᵗ)
+ *     if ρ_t &gt; 5:
+ *         l_t ← √(1 − β₂ᵗ) / (√v_t + ε)
+ *         r_t ← √( (ρ_t − 4)(ρ_t − 2) ρ_∞ / ((ρ_∞ − 4)(ρ_∞ − 2) ρ_t) )
+ *         θ_t ← θ_t − γ m̂_t r_t l_t
+ *     else:
+ *         θ_t ← θ_t − γ m̂_t
+ * return θ_t
+ * </pre>
+ *
+ * <p>As in PyTorch's code, the bias corrections, ρ_t and r_t are computed in double precision from the step
+ * count, and the rectified step is evaluated element-wise left to right as {@code ((m̂_t · γ) · l_t) · r_t},
+ * with {@code l_t = (1 / (√v_t + ε)) · √(1 − β₂ᵗ)} (a reciprocal, then a product). With β₂ = 0.999 the first
+ * five steps are un-adapted; with β₂ ≤ 2/3 (ρ_∞ ≤ 5) no step is ever adapted.
+ *
+ * <table>
+ * <caption>Options (PyTorch's keywords, {@link Optimizers#create} keys)</caption>
+ * <tr><th>key</th><th>setter</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>lr</td><td>{@link Options#lr}</td><td>0.001</td><td>learning rate γ; a Number or a one-element Tensor</td></tr>
+ * <tr><td>betas</td><td>{@link Options#betas}</td><td>(0.9, 0.999)</td><td>β₁, β₂ (Numbers)</td></tr>
+ * <tr><td>eps</td><td>{@link Options#eps}</td><td>1e-08</td><td>ε, added to the denominator</td></tr>
+ * <tr><td>weight_decay</td><td>{@link Options#weightDecay}</td><td>0</td><td>weight decay λ</td></tr>
+ * <tr><td>decoupled_weight_decay</td><td>{@link Options#decoupledWeightDecay}</td><td>false</td><td>decay the parameters (RAdamW) instead of adding λθ to the gradient</td></tr>
+ * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
+ * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
+ * </table>
+ *
+ * <p>State, created at a parameter's first gradient: {@code step} (0-dim float32, incremented before use),
+ * {@code exp_avg}, {@code exp_avg_sq} (the parameter's dtype). Sparse gradients are rejected ({@code "RAdam does
+ * not support sparse gradients"}).
+ *
+ * <p>Papers: Liu, Jiang, He, Chen, Liu, Gao and Han, "On the Variance of the Adaptive Learning Rate and
+ * Beyond", ICLR 2020 (arXiv:1908.03265); Loshchilov and Hutter, "Decoupled Weight Decay Regularization", ICLR
+ * 2019 (arXiv:1711.05101).
+ *
+ * <p>Differences from PyTorch: {@code foreach} and {@code capturable} run the single-tensor maths (PyTorch's
+ * multi-tensor and capturable RAdam compute the same step in another order and differ in the last bits;
+ * PyTorch refuses {@code capturable=True} for CPU tensors at the first step); {@code differentiable=true}
+ * throws {@link UnsupportedOperationException}; betas must be Numbers (PyTorch types them as floats but lets
+ * tensors through); a sparse gradient is rejected before any group is updated.
+ */
+public class RAdam extends Optimizer {
+  static final OptionSpec SPEC = new OptionSpec("RAdam")
+      .add("lr", FLOAT_OR_TENSOR, 1e-3)
+      .add("betas", PAIR, List.of(0.9, 0.999))
+      .add("eps", FLOAT, 1e-8)
+      .add("weight_decay", FLOAT, 0)
+      .add("maximize", BOOL, false)
+      .add("foreach", OPTIONAL_BOOL, null)
+      .add("capturable", BOOL, false)
+      .add("decoupled_weight_decay", BOOL, false)
+      .add("differentiable", BOOL, false);
+
+  /** RAdam of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
+  public RAdam(Iterable<?> params) {
+    this(params, options());
+  }
+
+  /**
+   * RAdam of {@code params} (tensors, {@link ParamGroup}s, or name-tensor entries).
+   *
+   * @throws IllegalArgumentException with PyTorch's message for an invalid option (see {@link Optimizer} for
+   *     the parameter checks), or for a tensor beta
+   * @throws UnsupportedOperationException for {@code differentiable=true}
+   */
+  public RAdam(Iterable<?> params, Options options) {
+    super(params, validated(options.values()));
+    StepSupport.rejectDifferentiable(defaults());
+  }
+
+  /** RAdam of named parameters (PyTorch's {@code named_parameters()}; the group gets {@code param_names}). */
+  public RAdam(Map<String, ? extends Tensor> namedParams, Options options) {
+    super(namedParams, validated(options.values()));
+    StepSupport.rejectDifferentiable(defaults());
+  }
+
+  /** A fresh set of options with PyTorch's defaults. */
+  public static Options options() {
+    return new Options();
+  }
+
+  private static Map<String, Object> validated(Map<String, Object> d) {
+    Object lr = d.get("lr");
+    if (lr instanceof Tensor t && t.numel() != 1) {
+      throw new IllegalArgumentException("Tensor lr must be 1-element");
+    }
+    if (!(0 <= Scalars.value("lr", lr))) {
+      throw new IllegalArgumentException("Invalid learning rate: " + PyFormat.str(lr));
+    }
+    if (!(0 <= Scalars.value("eps", d.get("eps")))) {
+      throw new IllegalArgumentException("Invalid epsilon value: " + PyFormat.str(d.get("eps")));
+    }
+    StepSupport.checkBetas(d.get("betas"));
+    if (!(0 <= Scalars.value("weight_decay", d.get("weight_decay")))) {
+      throw new IllegalArgumentException("Invalid weight_decay value: " + PyFormat.str(d.get("weight_decay")));
+    }
+    StepSupport.requireFloatBetas("RAdam", d.get("betas"));
+    return d;
+  }
+
+  @Override
+  protected Tensor update(Closure closure) {
+    Tensor loss = closure == null ? null : closure.call();
+    StepSupport.rejectSparseGradients(this, "RAdam");
+    for (ParamGroup group : paramGroups()) {
+      if (group.getBoolean("differentiable")) {
+        throw new UnsupportedOperationException(OptionSpec.DIFFERENTIABLE_UNSUPPORTED);
+      }
+      List<Tensor> params = new ArrayList<>();
+      List<Tensor> grads = new ArrayList<>();
+      List<Tensor> expAvgs = new ArrayList<>();
+      List<Tensor> expAvgSqs = new ArrayList<>();
+      List<Tensor> stateSteps = new ArrayList<>();
+      for (Tensor p : group.params()) {
+        if (p.grad() == null) {
+          continue;
+        }
+        params.add(p);
+        grads.add(p.grad());
+        Map<String, Object> state = state(p);
+        if (state.isEmpty()) {
+          state.put("step", Tensor.scalar(0.0));
+          state.put("exp_avg", Tensor.zerosLike(p));
+          state.put("exp_avg_sq", Tensor.zerosLike(p));
+        }
+        expAvgs.add(StepSupport.get(state, "exp_avg"));
+        expAvgSqs.add(StepSupport.get(state, "exp_avg_sq"));
+        stateSteps.add(StepSupport.get(state, "step"));
+      }
+      Object betas = group.get("betas");
+      Functional.radam(params, grads, expAvgs, expAvgSqs, stateSteps, StepSupport.beta("RAdam", betas, 0),
+          StepSupport.beta("RAdam", betas, 1), group.get("lr"), group.getDouble("weight_decay"),
+          group.getDouble("eps"), group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
+    }
+    return loss;
+  }
+
+  /**
+   * Fills the options that old checkpoints lack and turns a plain-number {@code step} into a 0-dim float32
+   * tensor, as PyTorch's {@code RAdam.__setstate__}.
+   *
+   * @throws IllegalStateException {@code 'step'} for a non-empty state without a step
+   */
+  @Override
+  protected void setState(List<ParamGroup> groups, Map<Tensor, Map<String, Object>> state) {
+    for (ParamGroup g : groups) {
+      SGD.setDefault(g, "foreach", null);
+      SGD.setDefault(g, "maximize", false);
+      SGD.setDefault(g, "differentiable", false);
+      SGD.setDefault(g, "decoupled_weight_decay", false);
+      SGD.setDefault(g, "capturable", false);
+      for (Tensor p : g.params()) {
+        Map<String, Object> s = state.get(p);
+        if (s != null && !s.isEmpty()) {
+          StepSupport.toScalarTensor(s, "step");
+        }
+      }
+    }
+  }
+
+  /** RAdam's construction options; each setter returns this. */
+  public static final class Options {
+    private final LinkedHashMap<String, Object> values = SPEC.defaults();
+
+    Options() {}
+
+    /** The options given as PyTorch keyword arguments (keys checked, with the list of valid ones). */
+    static Options fromMap(Map<String, ?> kwargs) {
+      Options o = new Options();
+      o.values.putAll(SPEC.parse(kwargs));
+      return o;
+    }
+
+    private Options put(String key, Object value) {
+      values.put(key, SPEC.check(key, value));
+      return this;
+    }
+
+    /** Learning rate (default 1e-3). */
+    public Options lr(double lr) {
+      return put("lr", lr);
+    }
+
+    /** Learning rate as a one-element tensor. */
+    public Options lr(Tensor lr) {
+      return put("lr", lr);
+    }
+
+    /** Coefficients of the running averages of the gradient and its square (default 0.9, 0.999). */
+    public Options betas(double beta1, double beta2) {
+      return put("betas", List.of(beta1, beta2));
+    }
+
+    /** Term added to the denominator (default 1e-8). */
+    public Options eps(double eps) {
+      return put("eps", eps);
+    }
+
+    /** Weight decay (default 0): L2, or decoupled with {@link #decoupledWeightDecay}. */
+    public Options weightDecay(double weightDecay) {
+      return put("weight_decay", weightDecay);
+    }
+
+    /** Maximize the objective (default false). */
+    public Options maximize(boolean maximize) {
+      return put("maximize", maximize);
+    }
+
+    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    public Options foreach(Boolean foreach) {
+      return put("foreach", foreach);
+    }
+
+    /** PyTorch's CUDA-graph flag (default false); accepted, same maths. */
+    public Options capturable(boolean capturable) {
+      return put("capturable", capturable);
+    }
+
+    /** Decoupled weight decay, RAdamW (default false). */
+    public Options decoupledWeightDecay(boolean decoupledWeightDecay) {
+      return put("decoupled_weight_decay", decoupledWeightDecay);
+    }
+
+    /** Must stay false (the default). */
+    public Options differentiable(boolean differentiable) {
+      return put("differentiable", differentiable);
+    }
+
+    Map<String, Object> values() {
+      return new LinkedHashMap<>(values);
+    }
+
+    /** The options as PyTorch keyword arguments. */
+    @Override
+    public String toString() {
+      return PyFormat.repr(values);
+    }
+  }
+}
