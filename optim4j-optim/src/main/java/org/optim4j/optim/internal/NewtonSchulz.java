@@ -38,6 +38,9 @@ import org.optim4j.tensor.internal.Parallel;
  * sums are ordered differently and a few bfloat16 roundings can differ.
  */
 public final class NewtonSchulz {
+  /** The working space of {@link #vectorDot}: 64 block accumulators and 8 tail accumulators. */
+  static final int SCRATCH = 72;
+
   private NewtonSchulz() {}
 
   /** {@code grad.bfloat16()} of float32 values, as float32 values. */
@@ -104,11 +107,8 @@ public final class NewtonSchulz {
       }
       cur = next;
     }
-    if (transposedView) {
-      return cur;
-    }
-    if (!tall) {
-      return cur;
+    if (!tall || transposedView) {
+      return cur; // already rows × cols in row-major order
     }
     float[] out = new float[x.length];
     for (int i = 0; i < r; i++) {
@@ -145,9 +145,10 @@ public final class NewtonSchulz {
   /** {@code gram = bf16(X Xᵀ)} for a contiguous r × k matrix X: transposed-A GEMM, {@link #vectorDot}. */
   private static void gramOfRows(float[] x, int r, int k, float[] gram) {
     Parallel.forRange(r, Math.max(1, (1 << 16) / Math.max(1, r * k)), (from, to) -> {
+      float[] scratch = new float[SCRATCH];
       for (int i = from; i < to; i++) {
         for (int j = 0; j < r; j++) {
-          gram[i * r + j] = bf16(vectorDot(x, i * k, x, j * k, k));
+          gram[i * r + j] = bf16(vectorDot(x, i * k, x, j * k, k, scratch));
         }
       }
     });
@@ -198,9 +199,10 @@ public final class NewtonSchulz {
    */
   private static void updateFromColumns(float[] u, float[] m, int r, int k, float a, float[] out) {
     Parallel.forRange(r, Math.max(1, (1 << 16) / Math.max(1, r * k)), (from, to) -> {
+      float[] scratch = new float[SCRATCH];
       for (int i = from; i < to; i++) {
         for (int j = 0; j < k; j++) {
-          out[i * k + j] = bf16(Math.fma(a, m[j * r + i], vectorDot(u, i * r, m, j * r, r)));
+          out[i * k + j] = bf16(Math.fma(a, m[j * r + i], vectorDot(u, i * r, m, j * r, r, scratch)));
         }
       }
     });
@@ -211,9 +213,12 @@ public final class NewtonSchulz {
    * (element {@code 8·reg + lane} of a block), the registers folded pairwise (4, 2, 1 apart), the lanes reduced
    * as {@code ((l0+l4)+(l2+l6))+((l1+l5)+(l3+l7))}; then 16-element blocks into one 8-lane accumulator, reduced
    * the same way and added; then the remaining elements one by one.
+   *
+   * @param scratch {@link #SCRATCH} floats of working space (overwritten)
    */
-  static float vectorDot(float[] x, int xOff, float[] y, int yOff, int n) {
-    float[] acc = new float[64];
+  static float vectorDot(float[] x, int xOff, float[] y, int yOff, int n, float[] scratch) {
+    float[] acc = scratch;
+    java.util.Arrays.fill(acc, 0f);
     int aligned = n & ~63;
     for (int j = 0; j < aligned; j += 64) {
       for (int e = 0; e < 64; e++) {
@@ -225,27 +230,27 @@ public final class NewtonSchulz {
         acc[e] = acc[e] + acc[e + half];
       }
     }
-    float sum = lanes(acc);
-    float[] tail = new float[8];
+    float sum = lanes(acc, 0);
+    int tail = 64;
     int alignedVec = n & ~15;
     for (int j = aligned; j < alignedVec; j += 16) {
       for (int l = 0; l < 8; l++) {
-        tail[l] = tail[l] + x[xOff + j + l] * y[yOff + j + l];
+        acc[tail + l] = acc[tail + l] + x[xOff + j + l] * y[yOff + j + l];
       }
       for (int l = 0; l < 8; l++) {
-        tail[l] = tail[l] + x[xOff + j + 8 + l] * y[yOff + j + 8 + l];
+        acc[tail + l] = acc[tail + l] + x[xOff + j + 8 + l] * y[yOff + j + 8 + l];
       }
     }
-    sum = sum + lanes(tail);
+    sum = sum + lanes(acc, tail);
     for (int j = alignedVec; j < n; j++) {
       sum = sum + x[xOff + j] * y[yOff + j];
     }
     return sum;
   }
 
-  /** AVX2's {@code vec_reduce_all} of eight float lanes. */
-  private static float lanes(float[] v) {
-    return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+  /** AVX2's {@code vec_reduce_all} of the eight float lanes {@code v[o] … v[o + 7]}. */
+  private static float lanes(float[] v, int o) {
+    return ((v[o] + v[o + 4]) + (v[o + 2] + v[o + 6])) + ((v[o + 1] + v[o + 5]) + (v[o + 3] + v[o + 7]));
   }
 
   /** PyTorch's {@code sum} of {@code gemm_notrans_}: four interleaved partial sums, the rest into the first. */
