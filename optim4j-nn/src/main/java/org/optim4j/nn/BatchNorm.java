@@ -28,7 +28,7 @@ import org.optim4j.tensor.Tensor;
 public abstract class BatchNorm extends Module {
   private final int numFeatures;
   private final double eps;
-  private final Double momentum;
+  private Double momentum;
   private final boolean affine;
   private final boolean trackRunningStats;
 
@@ -151,6 +151,14 @@ public abstract class BatchNorm extends Module {
   public Double momentum() {
     return momentum;
   }
+  /**
+   * Sets the running-average factor, like assigning PyTorch's {@code bn.momentum}; null gives a cumulative
+   * average.
+   */
+  public void setMomentum(Double momentum) {
+    this.momentum = momentum;
+  }
+
 
   /** Whether there are learnable affine parameters. */
   public boolean affine() {

@@ -1,6 +1,6 @@
 package org.optim4j.nn;
 
-import org.optim4j.nn.internal.PyFormat;
+import org.optim4j.tensor.internal.PyFormat;
 
 /**
  * Python-style formatting for module representations and error messages, so that {@link

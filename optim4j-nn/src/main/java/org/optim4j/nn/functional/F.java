@@ -2,7 +2,7 @@ package org.optim4j.nn.functional;
 
 import java.util.Arrays;
 import java.util.List;
-import org.optim4j.nn.internal.PyFormat;
+import org.optim4j.tensor.internal.PyFormat;
 import org.optim4j.tensor.Generator;
 import org.optim4j.tensor.NnOps;
 import org.optim4j.tensor.Tensor;

@@ -4,7 +4,7 @@
  * embedding, softmax and the losses. They delegate to the differentiable kernels of {@code
  * org.optim4j.tensor.NnOps} and {@code Tensor}.
  *
- * <p>Allowed dependencies: {@code org.optim4j.tensor} and {@code org.optim4j.nn.internal}; not the
+ * <p>Allowed dependencies: {@code org.optim4j.tensor} (with its internal Python formatting); not the
  * modules of {@code org.optim4j.nn}, which are built on top of it.
  */
 package org.optim4j.nn.functional;

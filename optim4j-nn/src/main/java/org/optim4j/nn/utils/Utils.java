@@ -2,7 +2,7 @@ package org.optim4j.nn.utils;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.optim4j.nn.internal.PyFormat;
+import org.optim4j.tensor.internal.PyFormat;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.GradMode;
 import org.optim4j.tensor.Tensor;

@@ -3,6 +3,6 @@
  * {@link org.optim4j.nn.utils.Utils}. They take any {@code Iterable} of tensors, such as {@code
  * model.parameters()}.
  *
- * <p>Allowed dependencies: {@code org.optim4j.tensor} and {@code org.optim4j.nn.internal}.
+ * <p>Allowed dependencies: {@code org.optim4j.tensor} (with its internal Python formatting).
  */
 package org.optim4j.nn.utils;

@@ -1,9 +1,6 @@
 package org.optim4j.optim.internal;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.tensor.Tensor;
@@ -117,42 +114,6 @@ public final class PyFormat {
    * {@code 1e+16}); {@code nan}, {@code inf}, {@code -inf}.
    */
   public static String pyFloat(double v) {
-    if (Double.isNaN(v)) {
-      return "nan";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "inf" : "-inf";
-    }
-    if (v == 0) {
-      return Double.doubleToRawLongBits(v) < 0 ? "-0.0" : "0.0";
-    }
-    BigDecimal exact = new BigDecimal(v);
-    BigDecimal shortest = exact;
-    for (int p = 1; p <= 17; p++) {
-      BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-      if (r.doubleValue() == v) {
-        shortest = r;
-        break;
-      }
-    }
-    shortest = shortest.stripTrailingZeros();
-    String digits = shortest.unscaledValue().abs().toString();
-    int exponent = digits.length() - 1 - shortest.scale();
-    StringBuilder sb = new StringBuilder(v < 0 ? "-" : "");
-    if (exponent < -4 || exponent >= 16) {
-      sb.append(digits.charAt(0));
-      if (digits.length() > 1) {
-        sb.append('.').append(digits, 1, digits.length());
-      }
-      int abs = Math.abs(exponent);
-      sb.append('e').append(exponent < 0 ? '-' : '+').append(abs < 10 ? "0" : "").append(abs);
-    } else if (exponent < 0) {
-      sb.append("0.").append("0".repeat(-exponent - 1)).append(digits);
-    } else if (digits.length() <= exponent + 1) {
-      sb.append(digits).append("0".repeat(exponent + 1 - digits.length())).append(".0");
-    } else {
-      sb.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
-    }
-    return sb.toString();
+    return org.optim4j.tensor.internal.PyFormat.pyFloat(v);
   }
 }

@@ -1,12 +1,12 @@
-package org.optim4j.nn.internal;
+package org.optim4j.tensor.internal;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Python's formatting of floats, shared by the representations and error messages of every nn
- * package. Internal: use {@link org.optim4j.nn.Repr} instead.
+ * Python's formatting of floats, shared by the representations and error messages of every module
+ * (PyTorch prints hyperparameters with Python's {@code repr}). Not public API.
  */
 public final class PyFormat {
   private PyFormat() {}
