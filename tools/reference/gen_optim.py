@@ -409,7 +409,8 @@ ROSENBROCK_START = [-1.5, 2.0]
 
 def gen_closure():
     ff = FixtureFile("closure")
-    for opt_name, defaults in (("SGD", {"lr": 1e-4, "momentum": 0.9}), ("Adam", {"lr": 0.05})):
+    for opt_name, defaults in (("SGD", {"lr": 1e-4, "momentum": 0.9}), ("Adam", {"lr": 0.05}),
+                               ("AdamW", {"lr": 0.05, "weight_decay": 0.1})):
         x = torch.tensor(ROSENBROCK_START, dtype=torch.float64, requires_grad=True)
         opt = OPTIMIZERS[opt_name]([x], **defaults)
         calls = [0]

@@ -17,7 +17,7 @@ import org.optim4j.tensor.GradMode;
 import org.optim4j.tensor.Tensor;
 import org.optim4j.tensor.testing.Fixtures;
 
-/** {@code step(closure)}: Rosenbrock minimised with a closure, against PyTorch (fixtures/optim/closure.json). */
+/** {@code step(closure)}: Rosenbrock minimised with a closure, against PyTorch (fixtures/optim/closure.json: SGD, Adam, AdamW). */
 class ClosureTest {
 
   @TestFactory
