@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
+import org.optim4j.optim.internal.AdamStep;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -84,6 +86,9 @@ public class Adam extends Optimizer {
       .add("differentiable", BOOL, false)
       .add("fused", OPTIONAL_BOOL, null)
       .add("decoupled_weight_decay", BOOL, false);
+
+  private final Segments segments = new Segments(AdamStep.SCALARS);
+  private final AdamStep adamStep = new AdamStep();
 
   /** Adam of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public Adam(Iterable<?> params) {
@@ -193,31 +198,30 @@ public class Adam extends Optimizer {
   @Override
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
-    for (ParamGroup group : paramGroups()) {
-      for (Tensor p : group.params()) {
-        if (p.grad() != null && p.grad().isSparse()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      List<Tensor> params = groups.get(gi).params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor grad = params.get(i).grad();
+        if (grad != null && grad.isSparse()) {
           throw new IllegalStateException(
               "Adam does not support sparse gradients, please consider SparseAdam instead");
         }
       }
     }
-    for (ParamGroup group : paramGroups()) {
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       if (group.getBoolean("differentiable")) {
         throw new UnsupportedOperationException(OptionSpec.DIFFERENTIABLE_UNSUPPORTED);
       }
       boolean amsgrad = group.getBoolean("amsgrad");
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> expAvgs = new ArrayList<>();
-      List<Tensor> expAvgSqs = new ArrayList<>();
-      List<Tensor> maxExpAvgSqs = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
@@ -227,20 +231,25 @@ public class Adam extends Optimizer {
             state.put("max_exp_avg_sq", Tensor.zerosLike(p));
           }
         }
-        expAvgs.add(stateTensor(state, "exp_avg"));
-        expAvgSqs.add(stateTensor(state, "exp_avg_sq"));
-        if (amsgrad) {
-          maxExpAvgSqs.add(stateTensor(state, "max_exp_avg_sq"));
-        }
+        Tensor expAvg = stateTensor(state, "exp_avg");
+        Tensor expAvgSq = stateTensor(state, "exp_avg_sq");
+        Tensor maxExpAvgSq = amsgrad ? stateTensor(state, "max_exp_avg_sq") : null;
         if (group.getBoolean("foreach") && group.get("lr") instanceof Tensor && !group.getBoolean("capturable")) {
           throw new IllegalStateException("lr as a Tensor is not supported for capturable=False and foreach=True");
         }
-        stateSteps.add(stateTensor(state, "step"));
+        segments.add(p, p.grad(), expAvg, expAvgSq, maxExpAvgSq, stateTensor(state, "step"));
       }
       List<?> betas = (List<?>) group.get("betas");
-      Functional.adam(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, stateSteps, amsgrad, betas.get(0),
-          betas.get(1), group.get("lr"), group.getDouble("weight_decay"), group.getDouble("eps"),
-          group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
+      if (group.multiTensor() && segments.fast()) {
+        adamStep.step(segments, group.get("lr"), betas.get(0), betas.get(1), group.getDouble("weight_decay"),
+            group.getDouble("eps"), group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
+      } else {
+        Functional.adam(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.B), segments.list(Segments.C), segments.list(Segments.STEP), amsgrad,
+            betas.get(0), betas.get(1), group.get("lr"), group.getDouble("weight_decay"), group.getDouble("eps"),
+            group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
+      }
+      segments.clear(true);
     }
     return loss;
   }

@@ -76,7 +76,9 @@ public abstract class Optimizer {
 
   private final LinkedHashMap<String, Object> defaults;
   private final List<ParamGroup> paramGroups = new ArrayList<>();
-  private final Map<Tensor, Boolean> paramSet = new IdentityHashMap<>();
+  private final List<ParamGroup> paramGroupsView = Collections.unmodifiableList(paramGroups);
+  /** Each parameter's key into {@link #state}, made once so that looking a state up allocates nothing. */
+  private final Map<Tensor, ParamKey> paramKeys = new IdentityHashMap<>();
   /** Per-parameter state under {@link ParamKey}s, and entries of unknown ids kept from a loaded state dict. */
   private final LinkedHashMap<Object, Object> state = new LinkedHashMap<>();
   private final HookList<StepPreHook> stepPreHooks = new HookList<>();
@@ -201,8 +203,9 @@ public abstract class Optimizer {
    */
   public final Tensor step(Closure closure) {
     Closure args = closure;
-    for (StepPreHook hook : concat(GLOBAL_STEP_PRE_HOOKS.snapshot(), stepPreHooks.snapshot())) {
-      Closure replaced = hook.call(this, args);
+    List<StepPreHook> preHooks = concat(GLOBAL_STEP_PRE_HOOKS.snapshot(), stepPreHooks.snapshot());
+    for (int i = 0; i < preHooks.size(); i++) {
+      Closure replaced = preHooks.get(i).call(this, args);
       if (replaced != null) {
         args = replaced;
       }
@@ -217,15 +220,17 @@ public abstract class Optimizer {
       }
     };
     Tensor loss;
-    GradMode.Scope disabled = GradMode.noGrad();
+    boolean gradEnabled = GradMode.isEnabled(); // not GradMode.noGrad(): a step allocates nothing
+    GradMode.setEnabled(false);
     try {
       loss = update(wrapped);
     } finally {
-      disabled.close();
+      GradMode.setEnabled(gradEnabled);
     }
     stepCount++;
-    for (StepPostHook hook : concat(stepPostHooks.snapshot(), GLOBAL_STEP_POST_HOOKS.snapshot())) {
-      hook.call(this, args);
+    List<StepPostHook> postHooks = concat(stepPostHooks.snapshot(), GLOBAL_STEP_POST_HOOKS.snapshot());
+    for (int i = 0; i < postHooks.size(); i++) {
+      postHooks.get(i).call(this, args);
     }
     return loss;
   }
@@ -255,7 +260,7 @@ public abstract class Optimizer {
 
   /** The parameter groups, live (an unmodifiable list of the groups themselves). */
   public final List<ParamGroup> paramGroups() {
-    return Collections.unmodifiableList(paramGroups);
+    return paramGroupsView;
   }
 
   /** The defaults every group starts from, in their order (an unmodifiable live view). */
@@ -330,14 +335,14 @@ public abstract class Optimizer {
       }
     }
     for (Tensor p : params) {
-      if (paramSet.containsKey(p)) {
+      if (paramKeys.containsKey(p)) {
         throw new IllegalArgumentException("some parameters appear in more than one parameter group");
       }
     }
     group.attach(params, merged);
     paramGroups.add(group);
     for (Tensor p : params) {
-      paramSet.put(p, Boolean.TRUE);
+      paramKeys.put(p, new ParamKey(p));
     }
   }
 
@@ -358,10 +363,16 @@ public abstract class Optimizer {
   @SuppressWarnings("unchecked") // the values under ParamKeys are always maps created here or by StateDicts
   public final Map<String, Object> state(Tensor p) {
     Objects.requireNonNull(p, "p");
-    if (!paramSet.containsKey(p)) {
+    ParamKey key = paramKeys.get(p);
+    if (key == null) {
       throw new IllegalArgumentException("the tensor is not a parameter of this optimizer");
     }
-    return (Map<String, Object>) state.computeIfAbsent(new ParamKey(p), k -> new LinkedHashMap<String, Object>());
+    Object s = state.get(key);
+    if (s == null) {
+      s = new LinkedHashMap<String, Object>();
+      state.put(key, s);
+    }
+    return (Map<String, Object>) s;
   }
 
   /**

@@ -3,6 +3,7 @@ package org.optim4j.optim;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.optim4j.optim.internal.PyFormat;
 import org.optim4j.tensor.Tensor;
+import org.optim4j.tensor.internal.RawAccess;
 
 /**
  * A parameter group, one dict of PyTorch's {@code optimizer.param_groups}: the parameters and the
@@ -32,6 +34,7 @@ import org.optim4j.tensor.Tensor;
 public final class ParamGroup {
   private List<Object> items;
   private List<Tensor> params;
+  private boolean distinctArrays;
   private final LinkedHashMap<String, Object> options = new LinkedHashMap<>();
 
   ParamGroup(List<Object> items) {
@@ -166,7 +169,32 @@ public final class ParamGroup {
   void attach(List<Tensor> tensors, Map<String, Object> merged) {
     this.params = Collections.unmodifiableList(new ArrayList<>(tensors));
     this.items = new ArrayList<>(tensors);
+    Map<Object, Boolean> arrays = new IdentityHashMap<>();
+    distinctArrays = true;
+    for (Tensor p : tensors) {
+      Object array = RawAccess.wholeArray(p);
+      if (array != null) {
+        distinctArrays &= arrays.put(array, Boolean.TRUE) == null;
+      }
+    }
     replaceOptions(merged);
+  }
+
+  /**
+   * Whether no two parameters of the group share one array (a parameter listed twice, or two tensors on the
+   * same storage): only then may the multi-tensor path update them on several threads at once.
+   */
+  boolean distinctArrays() {
+    return distinctArrays;
+  }
+
+  /**
+   * Whether the group takes the multi-tensor path: unless {@code foreach} is false (PyTorch's choice of its
+   * single-tensor path), which runs the per-tensor reference path instead. Both give the same bits.
+   */
+  boolean multiTensor() {
+    Object foreach = options.get("foreach");
+    return foreach == null || Scalars.truthy(foreach);
   }
 
   void replaceOptions(Map<String, Object> merged) {

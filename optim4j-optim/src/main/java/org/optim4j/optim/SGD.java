@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.Segments;
+import org.optim4j.optim.internal.SgdStep;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -68,6 +70,9 @@ public class SGD extends Optimizer {
       .add("foreach", OPTIONAL_BOOL, null)
       .add("differentiable", BOOL, false)
       .add("fused", OPTIONAL_BOOL, null);
+
+  private final Segments segments = new Segments(SgdStep.SCALARS);
+  private final SgdStep sgdStep = new SgdStep();
 
   /** SGD of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public SGD(Iterable<?> params) {
@@ -138,37 +143,51 @@ public class SGD extends Optimizer {
   @Override
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       if (group.getBoolean("differentiable")) {
         throw new UnsupportedOperationException(OptionSpec.DIFFERENTIABLE_UNSUPPORTED);
       }
       double momentum = group.getDouble("momentum");
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> momentumBuffers = new ArrayList<>();
       boolean hasSparseGrad = false;
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         hasSparseGrad |= p.grad().isSparse();
-        if (momentum != 0) {
-          momentumBuffers.add((Tensor) state(p).get("momentum_buffer"));
-        }
+        Tensor buf = momentum != 0 ? (Tensor) state(p).get("momentum_buffer") : null;
+        segments.add(p, p.grad(), buf, null, null, null);
       }
       if (hasSparseGrad && Scalars.truthy(group.get("fused"))) {
         throw new IllegalStateException("`_fused_sgd` does not support sparse gradients");
       }
-      Functional.sgd(params, grads, momentumBuffers, group.getDouble("weight_decay"), momentum,
-          group.getDouble("lr"), group.getDouble("dampening"), group.getBoolean("nesterov"),
-          group.getBoolean("maximize"));
-      if (momentum != 0) {
-        for (int i = 0; i < params.size(); i++) {
-          state(params.get(i)).put("momentum_buffer", momentumBuffers.get(i));
+      double weightDecay = group.getDouble("weight_decay");
+      double lr = group.getDouble("lr");
+      double dampening = group.getDouble("dampening");
+      boolean nesterov = group.getBoolean("nesterov");
+      boolean maximize = group.getBoolean("maximize");
+      if (group.multiTensor() && segments.fast()) {
+        sgdStep.step(segments, weightDecay, momentum, lr, dampening, nesterov, maximize);
+        if (momentum != 0) {
+          for (int i = 0; i < segments.size(); i++) {
+            state(segments.tensor(Segments.PARAM, i)).put("momentum_buffer", segments.tensor(Segments.A, i));
+          }
+        }
+      } else {
+        List<Tensor> momentumBuffers = momentum != 0 ? segments.list(Segments.A) : new ArrayList<>();
+        Functional.sgd(segments.list(Segments.PARAM), segments.list(Segments.GRAD), momentumBuffers, weightDecay,
+            momentum, lr, dampening, nesterov, maximize);
+        if (momentum != 0) {
+          for (int i = 0; i < segments.size(); i++) {
+            state(segments.tensor(Segments.PARAM, i)).put("momentum_buffer", momentumBuffers.get(i));
+          }
         }
       }
+      segments.clear(true);
     }
     return loss;
   }

@@ -28,7 +28,9 @@ public class Tensor {
         if (t.isSparse() || t.offset != 0 || !t.isContiguous() || t.storage.length() != t.numelInt()) {
           return null;
         }
-        return t.storage.dtype == DType.FLOAT32 ? t.storage.f : t.storage.dtype == DType.FLOAT64 ? t.storage.d : null;
+        DType dt = t.storage.dtype;
+        return dt == DType.FLOAT32 ? t.storage.f : dt == DType.FLOAT64 ? t.storage.d : dt == DType.BFLOAT16 ? t.storage.h
+            : null;
       }
 
       @Override

@@ -2,6 +2,7 @@ package org.optim4j.optim.functional;
 
 import java.util.Arrays;
 import java.util.List;
+import org.optim4j.optim.internal.Hyper;
 import org.optim4j.optim.internal.AdadeltaDoubleKernels;
 import org.optim4j.optim.internal.AdadeltaFloatKernels;
 import org.optim4j.optim.internal.AdagradDoubleKernels;

@@ -1,10 +1,10 @@
 package org.optim4j.optim.functional;
 
 import java.util.List;
-import org.optim4j.optim.internal.AdamDoubleKernels;
-import org.optim4j.optim.internal.AdamFloatKernels;
-import org.optim4j.optim.internal.SgdDoubleKernels;
-import org.optim4j.optim.internal.SgdFloatKernels;
+import org.optim4j.optim.internal.AdamStep;
+import org.optim4j.optim.internal.Hyper;
+import org.optim4j.optim.internal.ScalarTensors;
+import org.optim4j.optim.internal.SgdStep;
 import org.optim4j.optim.internal.TensorArrays;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
@@ -56,28 +56,15 @@ public final class Functional {
   private static void denseSgd(Tensor param, Tensor grad, Tensor buf, boolean init, double weightDecay,
       double momentum, double lr, double dampening, boolean nesterov, boolean maximize) {
     TensorArrays.checkParam("SGD", param, new String[] {"grad", "momentum_buffer"}, grad, buf);
-    int n = (int) param.numel();
-    boolean decay = weightDecay != 0;
-    if (param.dtype() == DType.FLOAT32) {
-      float[] p = TensorArrays.floats(param);
-      float[] g = TensorArrays.floats(grad);
-      float[] b = buf == null ? null : TensorArrays.floats(buf);
-      TensorArrays.forRange(n, (from, to) -> SgdFloatKernels.step(p, g, b, from, to, maximize, decay,
-          (float) weightDecay, (float) momentum, (float) (1 - dampening), nesterov, init, (float) -lr));
-      TensorArrays.store(param, p);
-      if (b != null) {
-        TensorArrays.store(buf, b);
-      }
-    } else {
-      double[] p = TensorArrays.doubles(param);
-      double[] g = TensorArrays.doubles(grad);
-      double[] b = buf == null ? null : TensorArrays.doubles(buf);
-      TensorArrays.forRange(n, (from, to) -> SgdDoubleKernels.step(p, g, b, from, to, maximize, decay,
-          weightDecay, momentum, 1 - dampening, nesterov, init, -lr));
-      TensorArrays.store(param, p);
-      if (b != null) {
-        TensorArrays.store(buf, b);
-      }
+    DType dt = param.dtype();
+    Object p = TensorArrays.array(param, dt);
+    Object g = TensorArrays.array(grad, dt);
+    Object b = buf == null ? null : TensorArrays.array(buf, dt);
+    TensorArrays.forRange((int) param.numel(), (from, to) -> SgdStep.kernel(p, g, b, from, to, maximize, weightDecay,
+        momentum, dampening, nesterov, init, lr));
+    TensorArrays.store(param, p);
+    if (b != null) {
+      TensorArrays.store(buf, b);
     }
   }
 
@@ -120,9 +107,10 @@ public final class Functional {
       double weightDecay, double eps, boolean maximize, boolean decoupledWeightDecay) {
     checkLengths("adam", params.size(), grads.size(), expAvgs.size(), expAvgSqs.size(), stateSteps.size(),
         amsgrad ? maxExpAvgSqs.size() : params.size());
-    Hyper lrH = Hyper.of(lr, "lr");
-    Hyper beta1H = Hyper.of(beta1, "beta1");
-    Hyper beta2H = Hyper.of(beta2, "beta2");
+    Hyper.of(lr, "lr");
+    Hyper.of(beta1, "beta1");
+    Hyper.of(beta2, "beta2");
+    double[] c = new double[AdamStep.SCALARS];
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = grads.get(i);
@@ -134,52 +122,22 @@ public final class Functional {
       Tensor maxExpAvgSq = amsgrad ? maxExpAvgSqs.get(i) : null;
       TensorArrays.checkParam("Adam", param, new String[] {"grad", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}, grad,
           expAvg, expAvgSq, maxExpAvgSq);
-      Tensor stepT = stateSteps.get(i);
-      stepT.add_(1);
-      double step = stepT.item();
-
+      double step = ScalarTensors.increment(stateSteps.get(i));
       DType dt = param.dtype();
-      boolean decay = weightDecay != 0;
-      double decayFactor = decay && decoupledWeightDecay ? lrH.mul(Hyper.of(weightDecay)).rsub(1).value() : 1;
-      double oneMinusBeta1 = beta1H.to(dt).rsub(1).value();
-      double oneMinusBeta2 = beta2H.rsub(1).value();
-      Hyper biasCorrection1 = beta1H.pow(step).rsub(1);
-      Hyper biasCorrection2 = beta2H.pow(step).rsub(1);
-      double negStepSize = lrH.div(biasCorrection1).neg().value();
-      double biasCorrection2Sqrt = biasCorrection2.sqrt().value();
-      double b2 = beta2H.value();
+      AdamStep.scalars(step, lr, beta1, beta2, dt, weightDecay, decoupledWeightDecay, c);
 
-      int n = (int) param.numel();
-      if (dt == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] m = TensorArrays.floats(expAvg);
-        float[] v = TensorArrays.floats(expAvgSq);
-        float[] vMax = maxExpAvgSq == null ? null : TensorArrays.floats(maxExpAvgSq);
-        TensorArrays.forRange(n, (from, to) -> AdamFloatKernels.step(p, g, m, v, vMax, from, to, maximize, decay,
-            decoupledWeightDecay, (float) weightDecay, (float) decayFactor, (float) oneMinusBeta1, (float) b2,
-            (float) oneMinusBeta2, (float) biasCorrection2Sqrt, (float) eps, (float) negStepSize));
-        TensorArrays.store(param, p);
-        TensorArrays.store(expAvg, m);
-        TensorArrays.store(expAvgSq, v);
-        if (vMax != null) {
-          TensorArrays.store(maxExpAvgSq, vMax);
-        }
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] m = TensorArrays.doubles(expAvg);
-        double[] v = TensorArrays.doubles(expAvgSq);
-        double[] vMax = maxExpAvgSq == null ? null : TensorArrays.doubles(maxExpAvgSq);
-        TensorArrays.forRange(n, (from, to) -> AdamDoubleKernels.step(p, g, m, v, vMax, from, to, maximize, decay,
-            decoupledWeightDecay, weightDecay, decayFactor, oneMinusBeta1, b2, oneMinusBeta2, biasCorrection2Sqrt,
-            eps, negStepSize));
-        TensorArrays.store(param, p);
-        TensorArrays.store(expAvg, m);
-        TensorArrays.store(expAvgSq, v);
-        if (vMax != null) {
-          TensorArrays.store(maxExpAvgSq, vMax);
-        }
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object m = TensorArrays.array(expAvg, dt);
+      Object v = TensorArrays.array(expAvgSq, dt);
+      Object vMax = maxExpAvgSq == null ? null : TensorArrays.array(maxExpAvgSq, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> AdamStep.kernel(p, g, m, v, vMax, from, to, maximize,
+          weightDecay, decoupledWeightDecay, eps, c));
+      TensorArrays.store(param, p);
+      TensorArrays.store(expAvg, m);
+      TensorArrays.store(expAvgSq, v);
+      if (vMax != null) {
+        TensorArrays.store(maxExpAvgSq, vMax);
       }
     }
   }

@@ -1,6 +1,7 @@
 package org.optim4j.optim.functional;
 
 import java.util.List;
+import org.optim4j.optim.internal.Hyper;
 import org.optim4j.optim.internal.AdafactorDoubleKernels;
 import org.optim4j.optim.internal.AdafactorFloatKernels;
 import org.optim4j.optim.internal.MuonDoubleKernels;

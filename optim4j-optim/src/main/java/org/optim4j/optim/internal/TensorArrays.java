@@ -51,6 +51,23 @@ public final class TensorArrays {
     }
   }
 
+  /**
+   * The elements as {@code dtype} (float32 or float64): a {@code float[]} for float32, a {@code double[]} for float64;
+   * {@code t}'s own array when it owns one of that type, otherwise a copy.
+   */
+  public static Object array(Tensor t, DType dtype) {
+    return dtype == DType.FLOAT32 ? floats(t) : doubles(t);
+  }
+
+  /** Makes {@code values} (from {@link #array}, updated) the contents of {@code t}; bumps its version. */
+  public static void store(Tensor t, Object values) {
+    if (values instanceof float[] f) {
+      store(t, f);
+    } else {
+      store(t, (double[]) values);
+    }
+  }
+
   /** Runs {@code body} over {@code [0, n)}, split statically into contiguous ranges (see {@link Parallel}). */
   public static void forRange(int n, Parallel.RangeBody body) {
     Parallel.forRange(n, GRAIN, body);

@@ -1,4 +1,4 @@
-package org.optim4j.optim.functional;
+package org.optim4j.optim.internal;
 
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
@@ -10,7 +10,7 @@ import org.optim4j.tensor.Tensor;
  * <p>This reproduces what a tensor {@code lr} or tensor {@code betas} do to PyTorch's bias corrections and
  * step size: {@code lr / (1 - beta1**step)} is a float32 division when {@code lr} is a float32 tensor.
  */
-final class Hyper {
+public final class Hyper {
   private final double value;
   private final DType dtype;
 
@@ -20,7 +20,7 @@ final class Hyper {
   }
 
   /** A Python float. */
-  static Hyper of(double value) {
+  public static Hyper of(double value) {
     return new Hyper(value, null);
   }
 
@@ -29,7 +29,7 @@ final class Hyper {
    *
    * @throws IllegalArgumentException for anything else
    */
-  static Hyper of(Object value, String name) {
+  public static Hyper of(Object value, String name) {
     if (value instanceof Number n) {
       return new Hyper(n.doubleValue(), null);
     }
@@ -41,21 +41,22 @@ final class Hyper {
   }
 
   /** The value (already rounded to the tensor's dtype for a tensor). */
-  double value() {
+  public double value() {
     return value;
   }
 
   /** {@code this.to(dtype)} for a tensor (as PyTorch moves a tensor beta to the parameter's dtype); a float is kept. */
-  Hyper to(DType target) {
+  public Hyper to(DType target) {
     return dtype == null ? this : new Hyper(round(target, value), target);
   }
 
   /** {@code x - this}. */
-  Hyper rsub(double x) {
+  public Hyper rsub(double x) {
     return binary(of(x), this, '-');
   }
 
-  Hyper mul(Hyper other) {
+  /** {@code this * other}. */
+  public Hyper mul(Hyper other) {
     return binary(this, other, '*');
   }
 
@@ -63,14 +64,15 @@ final class Hyper {
    * {@code this / other}; a Python float divided by a tensor is {@code other.reciprocal() * this}, as
    * PyTorch's {@code Tensor.__rtruediv__} computes it.
    */
-  Hyper div(Hyper other) {
+  public Hyper div(Hyper other) {
     if (dtype == null && other.dtype != null) {
       return binary(new Hyper(round(other.dtype, 1 / other.value), other.dtype), this, '*');
     }
     return binary(this, other, '/');
   }
 
-  Hyper neg() {
+  /** {@code -this}. */
+  public Hyper neg() {
     return new Hyper(-value, dtype);
   }
 
@@ -78,7 +80,7 @@ final class Hyper {
    * {@code this ** exponent}: {@code Math.pow} for a float; for a tensor, PyTorch's {@code pow} kernel, which
    * special-cases the exponents 2, 3, 0.5, -0.5, -1 and -2 and calls {@code pow} in the dtype otherwise.
    */
-  Hyper pow(double exponent) {
+  public Hyper pow(double exponent) {
     if (dtype == null) {
       return of(Math.pow(value, exponent));
     }
@@ -103,7 +105,7 @@ final class Hyper {
   }
 
   /** {@code this ** 0.5}. */
-  Hyper sqrt() {
+  public Hyper sqrt() {
     return dtype == null ? of(Math.sqrt(value)) : pow(0.5);
   }
 

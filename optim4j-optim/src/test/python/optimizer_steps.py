@@ -1,0 +1,89 @@
+"""Optimizer steps of optim4j and PyTorch measured side by side, interleaved (A B A B ...).
+
+Run from the repository root after `mvn -q -B -o -pl optim4j-optim -am test-compile`:
+
+    .venv-torch/bin/python optim4j-optim/src/test/python/optimizer_steps.py [--rounds 7] [--steps 20] [--jvm-arg ...]
+
+The optim4j side is org.optim4j.optim.perf.StepTiming, a JVM kept alive for the whole run and driven over
+its standard input, so that both sides are warm and every round times optim4j, then PyTorch's default
+(single-tensor on CPU), foreach and fused paths, one after the other on the same machine state. Prints the
+median over rounds of each side's median milliseconds per step, and each PyTorch time divided by optim4j's
+(above 1: optim4j is faster). "torch" is PyTorch's single-tensor path (foreach=False, its CPU default).
+"""
+import argparse
+import glob
+import os
+import statistics
+import subprocess
+import time
+
+import torch
+
+CONFIGS = [
+    # name, optimizer, tensors, elements per tensor, options (PyTorch keywords)
+    ("Adam 1x16M", "Adam", 1, 16_000_000, {"lr": 1e-3}),
+    ("Adam 200x80k", "Adam", 200, 80_000, {"lr": 1e-3}),
+    ("AdamW 1x16M", "AdamW", 1, 16_000_000, {"lr": 1e-3}),
+    ("AdamW 200x80k", "AdamW", 200, 80_000, {"lr": 1e-3}),
+    ("SGDm 1x16M", "SGD", 1, 16_000_000, {"lr": 1e-3, "momentum": 0.9}),
+    ("SGDm 200x80k", "SGD", 200, 80_000, {"lr": 1e-3, "momentum": 0.9}),
+]
+
+
+def torch_median(opt_name, params, kwargs, steps):
+    time.sleep(0.05)  # let the other side's spinning threads go to sleep
+    opt = getattr(torch.optim, opt_name)(params, **kwargs)
+    for _ in range(3):
+        opt.step()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        opt.step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--jvm-arg", action="append", default=[])
+    ap.add_argument("--variants", default="torch,foreach,fused", help="PyTorch paths to time (comma-separated)")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    root = os.getcwd()
+    cp = ":".join([f"{root}/optim4j-tensor/target/classes", f"{root}/optim4j-optim/target/classes",
+                   f"{root}/optim4j-optim/target/test-classes"])
+    jvm = subprocess.Popen(["java", "-Xmx6g", *args.jvm_arg, "-cp", cp, "org.optim4j.optim.perf.StepTiming"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    configs = [c for c in CONFIGS if args.only in c[0]]
+    results = {c[0]: {"optim4j": [], "torch": [], "foreach": [], "fused": []} for c in configs}
+    for name, opt_name, tensors, n, kwargs in configs:
+        g = torch.Generator().manual_seed(0)
+        params = [torch.randn(n, generator=g).requires_grad_() for _ in range(tensors)]
+        for p in params:
+            p.grad = torch.randn(n, generator=g)
+        opts = " ".join(f"{k}={v}" for k, v in kwargs.items())
+        for r in range(args.rounds):
+            time.sleep(0.05)
+            jvm.stdin.write(f"{opt_name} {tensors} {n} {args.steps} {opts}\n")
+            jvm.stdin.flush()
+            results[name]["optim4j"].append(float(jvm.stdout.readline().split()[0]))
+            for variant, flags in (("torch", {"foreach": False}), ("foreach", {"foreach": True}),
+                                   ("fused", {"fused": True})):
+                if variant in args.variants.split(","):
+                    results[name][variant].append(torch_median(opt_name, params, dict(kwargs, **flags), args.steps))
+        del params
+        res = {k: statistics.median(v) for k, v in results[name].items() if v}
+        line = f"{name:15s} optim4j {res['optim4j']:7.2f} ms"
+        for variant in ("torch", "foreach", "fused"):
+            if variant in res:
+                line += f" | {variant} {res[variant]:7.2f} ms ({res[variant] / res['optim4j']:.3f}x)"
+        print(line, flush=True)
+    jvm.stdin.close()
+    jvm.wait()
+
+
+if __name__ == "__main__":
+    main()
