@@ -5,12 +5,13 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT;
 import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
+import org.optim4j.optim.internal.AsgdStep;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -79,6 +80,9 @@ public class ASGD extends Optimizer {
       .add("differentiable", BOOL, false)
       .add("capturable", BOOL, false);
 
+  private final Segments segments = new Segments(AsgdStep.SCALARS);
+  private final AsgdStep asgdStep = new AsgdStep();
+
   /** ASGD of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public ASGD(Iterable<?> params) {
     this(params, options());
@@ -125,22 +129,19 @@ public class ASGD extends Optimizer {
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
     StepSupport.rejectSparseGradients(this, "ASGD");
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       if (group.getBoolean("differentiable")) {
         throw new UnsupportedOperationException(OptionSpec.DIFFERENTIABLE_UNSUPPORTED);
       }
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> mus = new ArrayList<>();
-      List<Tensor> axs = new ArrayList<>();
-      List<Tensor> etas = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
@@ -148,14 +149,22 @@ public class ASGD extends Optimizer {
           state.put("mu", Tensor.scalar(1.0));
           state.put("ax", Tensor.zerosLike(p));
         }
-        mus.add(StepSupport.get(state, "mu"));
-        axs.add(StepSupport.get(state, "ax"));
-        etas.add(StepSupport.get(state, "eta"));
-        stateSteps.add(StepSupport.get(state, "step"));
+        Tensor mu = StepSupport.get(state, "mu");
+        Tensor ax = StepSupport.get(state, "ax");
+        Tensor eta = StepSupport.get(state, "eta");
+        segments.add(p, p.grad(), ax, null, null, StepSupport.get(state, "step"));
+        segments.setScalarState(eta, mu);
       }
-      Functional.asgd(params, grads, axs, mus, etas, stateSteps, group.getDouble("lambd"), group.get("lr"),
-          group.getDouble("t0"), group.getDouble("alpha"), group.getDouble("weight_decay"),
-          group.getBoolean("maximize"));
+      if (group.multiTensor() && segments.fast()) {
+        asgdStep.step(segments, group.getDouble("lambd"), group.get("lr"), group.getDouble("t0"),
+            group.getDouble("alpha"), group.getDouble("weight_decay"), group.getBoolean("maximize"));
+      } else {
+        Functional.asgd(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.Y),
+            segments.list(Segments.X), segments.list(Segments.STEP), group.getDouble("lambd"), group.get("lr"),
+            group.getDouble("t0"), group.getDouble("alpha"), group.getDouble("weight_decay"),
+            group.getBoolean("maximize"));
+      }
+      segments.clear(true);
     }
     return loss;
   }

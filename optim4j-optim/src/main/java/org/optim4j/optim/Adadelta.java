@@ -5,12 +5,13 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT;
 import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
+import org.optim4j.optim.internal.AdadeltaStep;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -67,6 +68,9 @@ public class Adadelta extends Optimizer {
       .add("maximize", BOOL, false)
       .add("differentiable", BOOL, false);
 
+  private final Segments segments = new Segments(AdadeltaStep.SCALARS);
+  private final AdadeltaStep adadeltaStep = new AdadeltaStep();
+
   /** Adadelta of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public Adadelta(Iterable<?> params) {
     this(params, options());
@@ -112,31 +116,36 @@ public class Adadelta extends Optimizer {
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
     ClassicSupport.rejectSparse(paramGroups(), "Adadelta");
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       ClassicSupport.checkNotDifferentiable(group);
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> squareAvgs = new ArrayList<>();
-      List<Tensor> accDeltas = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
           state.put("square_avg", Tensor.zerosLike(p));
           state.put("acc_delta", Tensor.zerosLike(p));
         }
-        squareAvgs.add(ClassicSupport.stateTensor(state, "square_avg"));
-        accDeltas.add(ClassicSupport.stateTensor(state, "acc_delta"));
-        stateSteps.add(ClassicSupport.stateTensor(state, "step"));
+        Tensor squareAvg = ClassicSupport.stateTensor(state, "square_avg");
+        Tensor accDelta = ClassicSupport.stateTensor(state, "acc_delta");
+        segments.add(p, p.grad(), squareAvg, accDelta, null, ClassicSupport.stateTensor(state, "step"));
       }
-      Functional.adadelta(params, grads, squareAvgs, accDeltas, stateSteps, group.get("lr"), group.getDouble("rho"),
-          group.getDouble("eps"), group.getDouble("weight_decay"), group.getBoolean("maximize"));
+      if (group.multiTensor() && segments.fast()) {
+        adadeltaStep.step(segments, group.get("lr"), group.getDouble("rho"), group.getDouble("eps"),
+            group.getDouble("weight_decay"), group.getBoolean("maximize"));
+      } else {
+        Functional.adadelta(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B), segments.list(Segments.STEP),
+            group.get("lr"), group.getDouble("rho"), group.getDouble("eps"), group.getDouble("weight_decay"),
+            group.getBoolean("maximize"));
+      }
+      segments.clear(true);
     }
     return loss;
   }

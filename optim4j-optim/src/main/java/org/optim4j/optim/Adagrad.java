@@ -5,12 +5,13 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT;
 import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
+import org.optim4j.optim.internal.AdagradStep;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -77,6 +78,9 @@ public class Adagrad extends Optimizer {
       .add("differentiable", BOOL, false)
       .add("fused", OPTIONAL_BOOL, null);
 
+  private final Segments segments = new Segments(AdagradStep.SCALARS);
+  private final AdagradStep adagradStep = new AdagradStep();
+
   /** Adagrad of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public Adagrad(Iterable<?> params) {
     this(params, options());
@@ -138,35 +142,45 @@ public class Adagrad extends Optimizer {
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
     checkSparse();
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       ClassicSupport.checkNotDifferentiable(group);
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> stateSums = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           newState(p, state);
         }
-        stateSums.add(ClassicSupport.stateTensor(state, "sum"));
-        stateSteps.add(ClassicSupport.stateTensor(state, "step"));
+        Tensor sum = ClassicSupport.stateTensor(state, "sum");
+        segments.add(p, p.grad(), sum, null, null, ClassicSupport.stateTensor(state, "step"));
       }
-      Functional.adagrad(params, grads, stateSums, stateSteps, group.get("lr"), group.getDouble("weight_decay"),
-          group.getDouble("lr_decay"), group.getDouble("eps"), group.getBoolean("maximize"));
+      if (group.multiTensor() && segments.fast()) {
+        adagradStep.step(segments, group.get("lr"), group.getDouble("weight_decay"), group.getDouble("lr_decay"),
+            group.getDouble("eps"), group.getBoolean("maximize"));
+      } else {
+        Functional.adagrad(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.STEP), group.get("lr"),
+            group.getDouble("weight_decay"), group.getDouble("lr_decay"), group.getDouble("eps"),
+            group.getBoolean("maximize"));
+      }
+      segments.clear(true);
     }
     return loss;
   }
 
   /** PyTorch's errors for a sparse gradient that cannot be applied, before anything is updated. */
   private void checkSparse() {
-    for (ParamGroup group : paramGroups()) {
-      for (Tensor p : group.params()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int g = 0; g < groups.size(); g++) {
+      ParamGroup group = groups.get(g);
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null || !p.grad().isSparse()) {
           continue;
         }

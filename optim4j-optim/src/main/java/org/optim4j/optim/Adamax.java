@@ -6,12 +6,13 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 import static org.optim4j.optim.OptionSpec.Kind.PAIR;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
+import org.optim4j.optim.internal.AdamaxStep;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -69,6 +70,9 @@ public class Adamax extends Optimizer {
       .add("differentiable", BOOL, false)
       .add("capturable", BOOL, false);
 
+  private final Segments segments = new Segments(AdamaxStep.SCALARS);
+  private final AdamaxStep adamaxStep = new AdamaxStep();
+
   /** Adamax of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public Adamax(Iterable<?> params) {
     this(params, options());
@@ -115,33 +119,39 @@ public class Adamax extends Optimizer {
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
     ClassicSupport.rejectSparse(paramGroups(), "Adamax");
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       ClassicSupport.checkNotDifferentiable(group);
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> expAvgs = new ArrayList<>();
-      List<Tensor> expInfs = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
           state.put("exp_avg", Tensor.zerosLike(p));
           state.put("exp_inf", Tensor.zerosLike(p));
         }
-        expAvgs.add(ClassicSupport.stateTensor(state, "exp_avg"));
-        expInfs.add(ClassicSupport.stateTensor(state, "exp_inf"));
-        stateSteps.add(ClassicSupport.stateTensor(state, "step"));
+        Tensor expAvg = ClassicSupport.stateTensor(state, "exp_avg");
+        Tensor expInf = ClassicSupport.stateTensor(state, "exp_inf");
+        segments.add(p, p.grad(), expAvg, expInf, null, ClassicSupport.stateTensor(state, "step"));
       }
       List<?> betas = (List<?>) group.get("betas");
-      Functional.adamax(params, grads, expAvgs, expInfs, stateSteps, group.getDouble("eps"),
-          Scalars.value("beta1", betas.get(0)), Scalars.value("beta2", betas.get(1)), group.get("lr"),
-          group.getDouble("weight_decay"), group.getBoolean("maximize"));
+      double beta1 = Scalars.value("beta1", betas.get(0));
+      double beta2 = Scalars.value("beta2", betas.get(1));
+      if (group.multiTensor() && segments.fast()) {
+        adamaxStep.step(segments, group.getDouble("eps"), beta1, beta2, group.get("lr"),
+            group.getDouble("weight_decay"), group.getBoolean("maximize"));
+      } else {
+        Functional.adamax(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B), segments.list(Segments.STEP),
+            group.getDouble("eps"), beta1, beta2, group.get("lr"), group.getDouble("weight_decay"),
+            group.getBoolean("maximize"));
+      }
+      segments.clear(true);
     }
     return loss;
   }

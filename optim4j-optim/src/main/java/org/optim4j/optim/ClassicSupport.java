@@ -79,9 +79,11 @@ final class ClassicSupport {
 
   /** PyTorch's error for a sparse gradient, raised before any group is updated. */
   static void rejectSparse(List<ParamGroup> groups, String optimizer) {
-    for (ParamGroup group : groups) {
-      for (Tensor p : group.params()) {
-        if (p.grad() != null && p.grad().isSparse()) {
+    for (int g = 0; g < groups.size(); g++) {
+      List<Tensor> params = groups.get(g).params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor grad = params.get(i).grad();
+        if (grad != null && grad.isSparse()) {
           throw new IllegalStateException(optimizer + " does not support sparse gradients");
         }
       }

@@ -6,12 +6,13 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 import static org.optim4j.optim.OptionSpec.Kind.PAIR;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.RAdamStep;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -86,6 +87,9 @@ public class RAdam extends Optimizer {
       .add("decoupled_weight_decay", BOOL, false)
       .add("differentiable", BOOL, false);
 
+  private final Segments segments = new Segments(RAdamStep.SCALARS);
+  private final RAdamStep radamStep = new RAdamStep();
+
   /** RAdam of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public RAdam(Iterable<?> params) {
     this(params, options());
@@ -137,35 +141,41 @@ public class RAdam extends Optimizer {
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
     StepSupport.rejectSparseGradients(this, "RAdam");
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       if (group.getBoolean("differentiable")) {
         throw new UnsupportedOperationException(OptionSpec.DIFFERENTIABLE_UNSUPPORTED);
       }
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> expAvgs = new ArrayList<>();
-      List<Tensor> expAvgSqs = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
           state.put("exp_avg", Tensor.zerosLike(p));
           state.put("exp_avg_sq", Tensor.zerosLike(p));
         }
-        expAvgs.add(StepSupport.get(state, "exp_avg"));
-        expAvgSqs.add(StepSupport.get(state, "exp_avg_sq"));
-        stateSteps.add(StepSupport.get(state, "step"));
+        Tensor expAvg = StepSupport.get(state, "exp_avg");
+        Tensor expAvgSq = StepSupport.get(state, "exp_avg_sq");
+        segments.add(p, p.grad(), expAvg, expAvgSq, null, StepSupport.get(state, "step"));
       }
       Object betas = group.get("betas");
-      Functional.radam(params, grads, expAvgs, expAvgSqs, stateSteps, StepSupport.beta("RAdam", betas, 0),
-          StepSupport.beta("RAdam", betas, 1), group.get("lr"), group.getDouble("weight_decay"),
-          group.getDouble("eps"), group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
+      double beta1 = StepSupport.beta("RAdam", betas, 0);
+      double beta2 = StepSupport.beta("RAdam", betas, 1);
+      if (group.multiTensor() && segments.fast()) {
+        radamStep.step(segments, beta1, beta2, group.get("lr"), group.getDouble("weight_decay"),
+            group.getDouble("eps"), group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
+      } else {
+        Functional.radam(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B), segments.list(Segments.STEP), beta1, beta2,
+            group.get("lr"), group.getDouble("weight_decay"), group.getDouble("eps"), group.getBoolean("maximize"),
+            group.getBoolean("decoupled_weight_decay"));
+      }
+      segments.clear(true);
     }
     return loss;
   }

@@ -5,12 +5,13 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT;
 import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.RmspropStep;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -79,6 +80,9 @@ public class RMSprop extends Optimizer {
       .add("maximize", BOOL, false)
       .add("differentiable", BOOL, false);
 
+  private final Segments segments = new Segments(RmspropStep.SCALARS);
+  private final RmspropStep rmspropStep = new RmspropStep();
+
   /** RMSprop of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public RMSprop(Iterable<?> params) {
     this(params, options());
@@ -121,22 +125,19 @@ public class RMSprop extends Optimizer {
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
     ClassicSupport.rejectSparse(paramGroups(), "RMSprop");
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       ClassicSupport.checkNotDifferentiable(group);
       double momentum = group.getDouble("momentum");
       boolean centered = group.getBoolean("centered");
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> squareAvgs = new ArrayList<>();
-      List<Tensor> gradAvgs = new ArrayList<>();
-      List<Tensor> momentumBuffers = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
@@ -148,18 +149,21 @@ public class RMSprop extends Optimizer {
             state.put("grad_avg", Tensor.zerosLike(p));
           }
         }
-        squareAvgs.add(ClassicSupport.stateTensor(state, "square_avg"));
-        stateSteps.add(ClassicSupport.stateTensor(state, "step"));
-        if (momentum > 0) {
-          momentumBuffers.add(ClassicSupport.stateTensor(state, "momentum_buffer"));
-        }
-        if (centered) {
-          gradAvgs.add(ClassicSupport.stateTensor(state, "grad_avg"));
-        }
+        Tensor squareAvg = ClassicSupport.stateTensor(state, "square_avg");
+        Tensor step = ClassicSupport.stateTensor(state, "step");
+        Tensor buf = momentum > 0 ? ClassicSupport.stateTensor(state, "momentum_buffer") : null;
+        Tensor gradAvg = centered ? ClassicSupport.stateTensor(state, "grad_avg") : null;
+        segments.add(p, p.grad(), squareAvg, gradAvg, buf, step);
       }
-      Functional.rmsprop(params, grads, squareAvgs, gradAvgs, momentumBuffers, stateSteps, group.get("lr"),
-          group.getDouble("alpha"), group.getDouble("eps"), group.getDouble("weight_decay"), momentum, centered,
-          group.getBoolean("maximize"));
+      if (group.multiTensor() && segments.fast()) {
+        rmspropStep.step(segments, group.get("lr"), group.getDouble("alpha"), group.getDouble("eps"),
+            group.getDouble("weight_decay"), momentum, group.getBoolean("maximize"));
+      } else {
+        Functional.rmsprop(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B),
+            segments.list(Segments.C), segments.list(Segments.STEP), group.get("lr"), group.getDouble("alpha"),
+            group.getDouble("eps"), group.getDouble("weight_decay"), momentum, centered, group.getBoolean("maximize"));
+      }
+      segments.clear(true);
     }
     return loss;
   }

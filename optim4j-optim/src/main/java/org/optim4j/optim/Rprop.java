@@ -5,12 +5,13 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 import static org.optim4j.optim.OptionSpec.Kind.PAIR;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.functional.Functional;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.optim.internal.RpropStep;
+import org.optim4j.optim.internal.Segments;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -71,6 +72,9 @@ public class Rprop extends Optimizer {
       .add("maximize", BOOL, false)
       .add("differentiable", BOOL, false);
 
+  private final Segments segments = new Segments(RpropStep.SCALARS);
+  private final RpropStep rpropStep = new RpropStep();
+
   /** Rprop of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public Rprop(Iterable<?> params) {
     this(params, options());
@@ -117,34 +121,40 @@ public class Rprop extends Optimizer {
   protected Tensor update(Closure closure) {
     Tensor loss = closure == null ? null : closure.call();
     ClassicSupport.rejectSparse(paramGroups(), "Rprop");
-    for (ParamGroup group : paramGroups()) {
+    List<ParamGroup> groups = paramGroups();
+    for (int gi = 0; gi < groups.size(); gi++) {
+      ParamGroup group = groups.get(gi);
       ClassicSupport.checkNotDifferentiable(group);
-      List<Tensor> params = new ArrayList<>();
-      List<Tensor> grads = new ArrayList<>();
-      List<Tensor> prevs = new ArrayList<>();
-      List<Tensor> stepSizes = new ArrayList<>();
-      List<Tensor> stateSteps = new ArrayList<>();
-      for (Tensor p : group.params()) {
+      segments.clear(group.distinctArrays());
+      List<Tensor> params = group.params();
+      for (int i = 0; i < params.size(); i++) {
+        Tensor p = params.get(i);
         if (p.grad() == null) {
           continue;
         }
-        params.add(p);
-        grads.add(p.grad());
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
           state.put("prev", Tensor.zerosLike(p));
           state.put("step_size", Tensor.fullLike(p.grad(), group.getDouble("lr")));
         }
-        prevs.add(ClassicSupport.stateTensor(state, "prev"));
-        stepSizes.add(ClassicSupport.stateTensor(state, "step_size"));
-        stateSteps.add(ClassicSupport.stateTensor(state, "step"));
+        Tensor prev = ClassicSupport.stateTensor(state, "prev");
+        Tensor stepSize = ClassicSupport.stateTensor(state, "step_size");
+        segments.add(p, p.grad(), prev, stepSize, null, ClassicSupport.stateTensor(state, "step"));
       }
       List<?> etas = (List<?>) group.get("etas");
       List<?> sizes = (List<?>) group.get("step_sizes");
-      Functional.rprop(params, grads, prevs, stepSizes, stateSteps, Scalars.value("step_sizes[0]", sizes.get(0)),
-          Scalars.value("step_sizes[1]", sizes.get(1)), Scalars.value("etas[0]", etas.get(0)),
-          Scalars.value("etas[1]", etas.get(1)), group.getBoolean("maximize"));
+      double stepSizeMin = Scalars.value("step_sizes[0]", sizes.get(0));
+      double stepSizeMax = Scalars.value("step_sizes[1]", sizes.get(1));
+      double etaminus = Scalars.value("etas[0]", etas.get(0));
+      double etaplus = Scalars.value("etas[1]", etas.get(1));
+      if (group.multiTensor() && segments.fast()) {
+        rpropStep.step(segments, stepSizeMin, stepSizeMax, etaminus, etaplus, group.getBoolean("maximize"));
+      } else {
+        Functional.rprop(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B), segments.list(Segments.STEP),
+            stepSizeMin, stepSizeMax, etaminus, etaplus, group.getBoolean("maximize"));
+      }
+      segments.clear(true);
     }
     return loss;
   }

@@ -69,13 +69,7 @@ final class StepSupport {
    * sparse gradient (checked before any group is updated).
    */
   static void rejectSparseGradients(Optimizer optimizer, String name) {
-    for (ParamGroup group : optimizer.paramGroups()) {
-      for (Tensor p : group.params()) {
-        if (p.grad() != null && p.grad().isSparse()) {
-          throw new IllegalStateException(name + " does not support sparse gradients");
-        }
-      }
-    }
+    ClassicSupport.rejectSparse(optimizer.paramGroups(), name);
   }
 
   /**

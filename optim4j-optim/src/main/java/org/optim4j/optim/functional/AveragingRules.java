@@ -2,13 +2,11 @@ package org.optim4j.optim.functional;
 
 import java.util.Arrays;
 import java.util.List;
+import org.optim4j.optim.internal.AsgdStep;
 import org.optim4j.optim.internal.Hyper;
-import org.optim4j.optim.internal.AsgdDoubleKernels;
-import org.optim4j.optim.internal.AsgdFloatKernels;
-import org.optim4j.optim.internal.NAdamDoubleKernels;
-import org.optim4j.optim.internal.NAdamFloatKernels;
-import org.optim4j.optim.internal.RAdamDoubleKernels;
-import org.optim4j.optim.internal.RAdamFloatKernels;
+import org.optim4j.optim.internal.NAdamStep;
+import org.optim4j.optim.internal.RAdamStep;
+import org.optim4j.optim.internal.ScalarTensors;
 import org.optim4j.optim.internal.SparseAdamDoubleKernels;
 import org.optim4j.optim.internal.SparseAdamFloatKernels;
 import org.optim4j.optim.internal.TensorArrays;
@@ -29,7 +27,7 @@ final class AveragingRules {
       List<Tensor> stateSteps, double lambd, Object lr, double t0, double alpha, double weightDecay,
       boolean maximize) {
     checkLengths("asgd", params.size(), grads.size(), axs.size(), mus.size(), etas.size(), stateSteps.size());
-    Hyper lrH = Hyper.of(lr, "lr");
+    Hyper.of(lr, "lr");
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = grads.get(i);
@@ -38,41 +36,18 @@ final class AveragingRules {
       Tensor mu = mus.get(i);
       Tensor eta = etas.get(i);
       TensorArrays.checkParam("ASGD", param, new String[] {"grad", "ax"}, grad, ax);
-      Tensor stepT = stateSteps.get(i);
-      stepT.add_(1);
-
-      double etaValue = eta.item();
-      double muValue = mu.item();
-      boolean decay = weightDecay != 0;
-      double decayFactor = 1 - lambd * etaValue;
-      boolean copyAverage = muValue == 1;
-
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] a = TensorArrays.floats(ax);
-        TensorArrays.forRange(n, (from, to) -> AsgdFloatKernels.step(p, g, a, from, to, maximize, decay,
-            (float) weightDecay, (float) decayFactor, (float) -etaValue, copyAverage, (float) muValue));
-        TensorArrays.store(param, p);
-        TensorArrays.store(ax, a);
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] a = TensorArrays.doubles(ax);
-        TensorArrays.forRange(n, (from, to) -> AsgdDoubleKernels.step(p, g, a, from, to, maximize, decay,
-            weightDecay, decayFactor, -etaValue, copyAverage, muValue));
-        TensorArrays.store(param, p);
-        TensorArrays.store(ax, a);
-      }
-
-      // eta = lr / (1 + lambd·lr·t)^alpha and mu = 1 / max(1, t - t0), each stored through torch.as_tensor: a
-      // Python float becomes a float32 tensor, a tensor lr keeps its dtype.
-      double step = stepT.item();
-      Hyper newEta = lrH.div(Hyper.of(lambd).mul(lrH).mul(Hyper.of(step)).neg().rsub(1).pow(alpha));
-      eta.fill_(lr instanceof Tensor ? newEta.value() : (float) newEta.value());
-      double sinceT0 = step - t0;
-      mu.fill_((float) (1 / (sinceT0 > 1 ? sinceT0 : 1)));
+      double step = ScalarTensors.increment(stateSteps.get(i));
+      double etaValue = ScalarTensors.get(eta);
+      double muValue = ScalarTensors.get(mu);
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object a = TensorArrays.array(ax, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> AsgdStep.kernel(p, g, a, from, to, maximize,
+          weightDecay, lambd, etaValue, muValue));
+      TensorArrays.store(param, p);
+      TensorArrays.store(ax, a);
+      AsgdStep.next(eta, mu, step, lr, lambd, t0, alpha);
     }
   }
 
@@ -81,58 +56,28 @@ final class AveragingRules {
       double momentumDecay, double eps, boolean maximize, boolean decoupledWeightDecay) {
     checkLengths("nadam", params.size(), grads.size(), expAvgs.size(), expAvgSqs.size(), muProducts.size(),
         stateSteps.size());
-    Hyper lrH = Hyper.of(lr, "lr");
+    Hyper.of(lr, "lr");
+    double[] c = new double[NAdamStep.SCALARS];
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = grads.get(i);
       rejectSparse("NAdam", grad);
       Tensor expAvg = expAvgs.get(i);
       Tensor expAvgSq = expAvgSqs.get(i);
-      Tensor muProduct = muProducts.get(i);
       TensorArrays.checkParam("NAdam", param, new String[] {"grad", "exp_avg", "exp_avg_sq"}, grad, expAvg, expAvgSq);
-      Tensor stepT = stateSteps.get(i);
-      stepT.add_(1);
-      double step = stepT.item();
-
-      double biasCorrection2 = 1 - Math.pow(beta2, step);
-      boolean decay = weightDecay != 0;
-      double decayFactor = decay && decoupledWeightDecay ? lrH.mul(Hyper.of(weightDecay)).rsub(1).value() : 1;
-      double mu = beta1 * (1.0 - 0.5 * Math.pow(0.96, step * momentumDecay));
-      double muNext = beta1 * (1.0 - 0.5 * Math.pow(0.96, (step + 1) * momentumDecay));
-      // mu_product is a tensor (float32 unless a state dict made it the parameter's dtype): the product rounds
-      // to its dtype, which is what keeps PyTorch's coefficients where they are.
-      muProduct.mul_(mu);
-      double muProductValue = muProduct.item();
-      double gradCoef = lrH.neg().mul(Hyper.of(1.0 - mu)).div(Hyper.of(1.0 - muProductValue)).value();
-      double muProductNext = muProductValue * muNext;
-      double expAvgCoef = lrH.neg().mul(Hyper.of(muNext)).div(Hyper.of(1.0 - muProductNext)).value();
-      double oneMinusBeta1 = 1 - beta1;
-      double oneMinusBeta2 = 1 - beta2;
-
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] m = TensorArrays.floats(expAvg);
-        float[] v = TensorArrays.floats(expAvgSq);
-        TensorArrays.forRange(n, (from, to) -> NAdamFloatKernels.step(p, g, m, v, from, to, maximize, decay,
-            decoupledWeightDecay, (float) weightDecay, (float) decayFactor, (float) oneMinusBeta1, (float) beta2,
-            (float) oneMinusBeta2, (float) biasCorrection2, (float) eps, (float) gradCoef, (float) expAvgCoef));
-        TensorArrays.store(param, p);
-        TensorArrays.store(expAvg, m);
-        TensorArrays.store(expAvgSq, v);
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] m = TensorArrays.doubles(expAvg);
-        double[] v = TensorArrays.doubles(expAvgSq);
-        TensorArrays.forRange(n, (from, to) -> NAdamDoubleKernels.step(p, g, m, v, from, to, maximize, decay,
-            decoupledWeightDecay, weightDecay, decayFactor, oneMinusBeta1, beta2, oneMinusBeta2, biasCorrection2,
-            eps, gradCoef, expAvgCoef));
-        TensorArrays.store(param, p);
-        TensorArrays.store(expAvg, m);
-        TensorArrays.store(expAvgSq, v);
-      }
+      double step = ScalarTensors.increment(stateSteps.get(i));
+      NAdamStep.scalars(step, muProducts.get(i), lr, beta1, beta2, weightDecay, momentumDecay, decoupledWeightDecay,
+          c);
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object m = TensorArrays.array(expAvg, dt);
+      Object v = TensorArrays.array(expAvgSq, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> NAdamStep.kernel(p, g, m, v, from, to, maximize,
+          weightDecay, decoupledWeightDecay, beta1, beta2, eps, c));
+      TensorArrays.store(param, p);
+      TensorArrays.store(expAvg, m);
+      TensorArrays.store(expAvgSq, v);
     }
   }
 
@@ -140,7 +85,8 @@ final class AveragingRules {
       List<Tensor> stateSteps, double beta1, double beta2, Object lr, double weightDecay, double eps,
       boolean maximize, boolean decoupledWeightDecay) {
     checkLengths("radam", params.size(), grads.size(), expAvgs.size(), expAvgSqs.size(), stateSteps.size());
-    Hyper lrH = Hyper.of(lr, "lr");
+    Hyper.of(lr, "lr");
+    double[] c = new double[RAdamStep.SCALARS];
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = grads.get(i);
@@ -148,49 +94,18 @@ final class AveragingRules {
       Tensor expAvg = expAvgs.get(i);
       Tensor expAvgSq = expAvgSqs.get(i);
       TensorArrays.checkParam("RAdam", param, new String[] {"grad", "exp_avg", "exp_avg_sq"}, grad, expAvg, expAvgSq);
-      Tensor stepT = stateSteps.get(i);
-      stepT.add_(1);
-      double step = stepT.item();
-
-      boolean decay = weightDecay != 0;
-      double decayFactor = decay && decoupledWeightDecay ? lrH.mul(Hyper.of(weightDecay)).rsub(1).value() : 1;
-      double biasCorrection1 = 1 - Math.pow(beta1, step);
-      double biasCorrection2 = 1 - Math.pow(beta2, step);
-      double rhoInf = 2 / (1 - beta2) - 1;
-      double rhoT = rhoInf - 2 * step * Math.pow(beta2, step) / biasCorrection2;
-      boolean rectify = rhoT > 5.0;
-      double rect = rectify
-          ? Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 1;
-      double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-      double lrValue = lrH.value();
-      double oneMinusBeta1 = 1 - beta1;
-      double oneMinusBeta2 = 1 - beta2;
-
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] m = TensorArrays.floats(expAvg);
-        float[] v = TensorArrays.floats(expAvgSq);
-        TensorArrays.forRange(n, (from, to) -> RAdamFloatKernels.step(p, g, m, v, from, to, maximize, decay,
-            decoupledWeightDecay, (float) weightDecay, (float) decayFactor, (float) oneMinusBeta1, (float) beta2,
-            (float) oneMinusBeta2, (float) biasCorrection1, (float) lrValue, rectify, (float) biasCorrection2Sqrt,
-            (float) eps, (float) rect));
-        TensorArrays.store(param, p);
-        TensorArrays.store(expAvg, m);
-        TensorArrays.store(expAvgSq, v);
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] m = TensorArrays.doubles(expAvg);
-        double[] v = TensorArrays.doubles(expAvgSq);
-        TensorArrays.forRange(n, (from, to) -> RAdamDoubleKernels.step(p, g, m, v, from, to, maximize, decay,
-            decoupledWeightDecay, weightDecay, decayFactor, oneMinusBeta1, beta2, oneMinusBeta2, biasCorrection1,
-            lrValue, rectify, biasCorrection2Sqrt, eps, rect));
-        TensorArrays.store(param, p);
-        TensorArrays.store(expAvg, m);
-        TensorArrays.store(expAvgSq, v);
-      }
+      double step = ScalarTensors.increment(stateSteps.get(i));
+      RAdamStep.scalars(step, lr, beta1, beta2, weightDecay, decoupledWeightDecay, c);
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object m = TensorArrays.array(expAvg, dt);
+      Object v = TensorArrays.array(expAvgSq, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> RAdamStep.kernel(p, g, m, v, from, to, maximize,
+          weightDecay, decoupledWeightDecay, beta1, beta2, eps, c));
+      TensorArrays.store(param, p);
+      TensorArrays.store(expAvg, m);
+      TensorArrays.store(expAvgSq, v);
     }
   }
 

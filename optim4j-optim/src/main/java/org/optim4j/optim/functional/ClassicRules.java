@@ -2,17 +2,15 @@ package org.optim4j.optim.functional;
 
 import java.util.Arrays;
 import java.util.List;
-import org.optim4j.optim.internal.Hyper;
-import org.optim4j.optim.internal.AdadeltaDoubleKernels;
-import org.optim4j.optim.internal.AdadeltaFloatKernels;
+import org.optim4j.optim.internal.AdadeltaStep;
 import org.optim4j.optim.internal.AdagradDoubleKernels;
 import org.optim4j.optim.internal.AdagradFloatKernels;
-import org.optim4j.optim.internal.AdamaxDoubleKernels;
-import org.optim4j.optim.internal.AdamaxFloatKernels;
-import org.optim4j.optim.internal.RmspropDoubleKernels;
-import org.optim4j.optim.internal.RmspropFloatKernels;
-import org.optim4j.optim.internal.RpropDoubleKernels;
-import org.optim4j.optim.internal.RpropFloatKernels;
+import org.optim4j.optim.internal.AdagradStep;
+import org.optim4j.optim.internal.AdamaxStep;
+import org.optim4j.optim.internal.Hyper;
+import org.optim4j.optim.internal.RmspropStep;
+import org.optim4j.optim.internal.RpropStep;
+import org.optim4j.optim.internal.ScalarTensors;
 import org.optim4j.optim.internal.TensorArrays;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
@@ -21,8 +19,9 @@ import org.optim4j.tensor.Tensor;
  * The bodies of {@link Functional#adamax}, {@link Functional#adadelta}, {@link Functional#adagrad},
  * {@link Functional#rmsprop} and {@link Functional#rprop}: PyTorch's single-tensor paths, one parameter at a
  * time. Each computes its scalars once per parameter in double precision (a tensor {@code lr} through
- * {@link Hyper}, rounding as PyTorch's 0-dim tensor arithmetic does) and runs the rule's kernel over the
- * parameter's elements, float32 or float64.
+ * {@code Hyper}, rounding as PyTorch's 0-dim tensor arithmetic does) and runs the rule's kernel over the
+ * parameter's elements, float32 or float64, through the same {@code *Step} helpers of
+ * {@code org.optim4j.optim.internal} as the optimizers' multi-tensor path.
  */
 final class ClassicRules {
   private ClassicRules() {}
@@ -31,45 +30,29 @@ final class ClassicRules {
       List<Tensor> stateSteps, double eps, double beta1, double beta2, Object lr, double weightDecay,
       boolean maximize) {
     checkLengths("adamax", params.size(), grads.size(), expAvgs.size(), expInfs.size(), stateSteps.size());
-    Hyper lrH = Hyper.of(lr, "lr");
+    Hyper.of(lr, "lr");
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = dense("Adamax", grads.get(i));
       Tensor expAvg = expAvgs.get(i);
       Tensor expInf = expInfs.get(i);
       TensorArrays.checkParam("Adamax", param, new String[] {"grad", "exp_avg", "exp_inf"}, grad, expAvg, expInf);
-      double step = increment(stateSteps.get(i));
-      boolean decay = weightDecay != 0;
-      double oneMinusBeta1 = 1 - beta1;
-      double biasCorrection = 1 - Math.pow(beta1, step);
-      double negClr = lrH.div(Hyper.of(biasCorrection)).neg().value();
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] m = TensorArrays.floats(expAvg);
-        float[] u = TensorArrays.floats(expInf);
-        TensorArrays.forRange(n, (from, to) -> AdamaxFloatKernels.step(p, g, m, u, from, to, maximize, decay,
-            (float) weightDecay, (float) oneMinusBeta1, (float) beta2, (float) eps, (float) negClr));
-        store(param, p, expAvg, m, expInf, u);
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] m = TensorArrays.doubles(expAvg);
-        double[] u = TensorArrays.doubles(expInf);
-        TensorArrays.forRange(n, (from, to) -> AdamaxDoubleKernels.step(p, g, m, u, from, to, maximize, decay,
-            weightDecay, oneMinusBeta1, beta2, eps, negClr));
-        store(param, p, expAvg, m, expInf, u);
-      }
+      double negClr = AdamaxStep.negClr(ScalarTensors.increment(stateSteps.get(i)), lr, beta1);
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object m = TensorArrays.array(expAvg, dt);
+      Object u = TensorArrays.array(expInf, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> AdamaxStep.kernel(p, g, m, u, from, to, maximize,
+          weightDecay, beta1, beta2, eps, negClr));
+      store(param, p, expAvg, m, expInf, u);
     }
   }
 
   static void adadelta(List<Tensor> params, List<Tensor> grads, List<Tensor> squareAvgs, List<Tensor> accDeltas,
       List<Tensor> stateSteps, Object lr, double rho, double eps, double weightDecay, boolean maximize) {
     checkLengths("adadelta", params.size(), grads.size(), squareAvgs.size(), accDeltas.size(), stateSteps.size());
-    double negLr = -Hyper.of(lr, "lr").value();
-    double oneMinusRho = 1 - rho;
-    boolean decay = weightDecay != 0;
+    double lrValue = Hyper.of(lr, "lr").value();
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = dense("Adadelta", grads.get(i));
@@ -77,65 +60,44 @@ final class ClassicRules {
       Tensor accDelta = accDeltas.get(i);
       TensorArrays.checkParam("Adadelta", param, new String[] {"grad", "square_avg", "acc_delta"}, grad, squareAvg,
           accDelta);
-      increment(stateSteps.get(i));
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] v = TensorArrays.floats(squareAvg);
-        float[] u = TensorArrays.floats(accDelta);
-        TensorArrays.forRange(n, (from, to) -> AdadeltaFloatKernels.step(p, g, v, u, from, to, maximize, decay,
-            (float) weightDecay, (float) rho, (float) oneMinusRho, (float) eps, (float) negLr));
-        store(param, p, squareAvg, v, accDelta, u);
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] v = TensorArrays.doubles(squareAvg);
-        double[] u = TensorArrays.doubles(accDelta);
-        TensorArrays.forRange(n, (from, to) -> AdadeltaDoubleKernels.step(p, g, v, u, from, to, maximize, decay,
-            weightDecay, rho, oneMinusRho, eps, negLr));
-        store(param, p, squareAvg, v, accDelta, u);
-      }
+      ScalarTensors.increment(stateSteps.get(i));
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object v = TensorArrays.array(squareAvg, dt);
+      Object u = TensorArrays.array(accDelta, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> AdadeltaStep.kernel(p, g, v, u, from, to, maximize,
+          weightDecay, rho, eps, lrValue));
+      store(param, p, squareAvg, v, accDelta, u);
     }
   }
 
   static void adagrad(List<Tensor> params, List<Tensor> grads, List<Tensor> stateSums, List<Tensor> stateSteps,
       Object lr, double weightDecay, double lrDecay, double eps, boolean maximize) {
     checkLengths("adagrad", params.size(), grads.size(), stateSums.size(), stateSteps.size());
-    Hyper lrH = Hyper.of(lr, "lr");
+    Hyper.of(lr, "lr");
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = grads.get(i);
       Tensor stateSum = stateSums.get(i);
       TensorArrays.checkParam("Adagrad", param, new String[] {"grad", "sum"}, grad, stateSum);
-      double step = increment(stateSteps.get(i));
-      boolean decay = weightDecay != 0;
-      if (decay && grad.isSparse()) {
+      double step = ScalarTensors.increment(stateSteps.get(i));
+      if (weightDecay != 0 && grad.isSparse()) {
         throw new IllegalStateException("weight_decay option is not compatible with sparse gradients");
       }
-      double negClr = lrH.div(Hyper.of(1 + (step - 1) * lrDecay)).neg().value();
+      double negClr = AdagradStep.negClr(step, lr, lrDecay);
       if (grad.isSparse()) {
         sparseAdagrad(param, grad, stateSum, eps, negClr, maximize);
         continue;
       }
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] s = TensorArrays.floats(stateSum);
-        TensorArrays.forRange(n, (from, to) -> AdagradFloatKernels.step(p, g, s, from, to, maximize, decay,
-            (float) weightDecay, (float) eps, (float) negClr));
-        TensorArrays.store(param, p);
-        TensorArrays.store(stateSum, s);
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] s = TensorArrays.doubles(stateSum);
-        TensorArrays.forRange(n, (from, to) -> AdagradDoubleKernels.step(p, g, s, from, to, maximize, decay,
-            weightDecay, eps, negClr));
-        TensorArrays.store(param, p);
-        TensorArrays.store(stateSum, s);
-      }
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object sum = TensorArrays.array(stateSum, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> AdagradStep.kernel(p, g, sum, from, to, maximize,
+          weightDecay, eps, negClr));
+      TensorArrays.store(param, p);
+      TensorArrays.store(stateSum, sum);
     }
   }
 
@@ -194,9 +156,7 @@ final class ClassicRules {
     boolean withMomentum = momentum > 0;
     checkLengths("rmsprop", params.size(), grads.size(), squareAvgs.size(), stateSteps.size(),
         centered ? gradAvgs.size() : params.size(), withMomentum ? momentumBufferList.size() : params.size());
-    double negLr = -Hyper.of(lr, "lr").value();
-    double oneMinusAlpha = 1 - alpha;
-    boolean decay = weightDecay != 0;
+    double lrValue = Hyper.of(lr, "lr").value();
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = dense("RMSprop", grads.get(i));
@@ -205,40 +165,22 @@ final class ClassicRules {
       Tensor buf = withMomentum ? momentumBufferList.get(i) : null;
       TensorArrays.checkParam("RMSprop", param, new String[] {"grad", "square_avg", "grad_avg", "momentum_buffer"},
           grad, squareAvg, gradAvg, buf);
-      increment(stateSteps.get(i));
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] v = TensorArrays.floats(squareAvg);
-        float[] ga = gradAvg == null ? null : TensorArrays.floats(gradAvg);
-        float[] b = buf == null ? null : TensorArrays.floats(buf);
-        TensorArrays.forRange(n, (from, to) -> RmspropFloatKernels.step(p, g, v, ga, b, from, to, maximize, decay,
-            (float) weightDecay, (float) alpha, (float) oneMinusAlpha, (float) eps, (float) momentum, (float) negLr));
-        TensorArrays.store(param, p);
-        TensorArrays.store(squareAvg, v);
-        if (ga != null) {
-          TensorArrays.store(gradAvg, ga);
-        }
-        if (b != null) {
-          TensorArrays.store(buf, b);
-        }
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] v = TensorArrays.doubles(squareAvg);
-        double[] ga = gradAvg == null ? null : TensorArrays.doubles(gradAvg);
-        double[] b = buf == null ? null : TensorArrays.doubles(buf);
-        TensorArrays.forRange(n, (from, to) -> RmspropDoubleKernels.step(p, g, v, ga, b, from, to, maximize, decay,
-            weightDecay, alpha, oneMinusAlpha, eps, momentum, negLr));
-        TensorArrays.store(param, p);
-        TensorArrays.store(squareAvg, v);
-        if (ga != null) {
-          TensorArrays.store(gradAvg, ga);
-        }
-        if (b != null) {
-          TensorArrays.store(buf, b);
-        }
+      ScalarTensors.increment(stateSteps.get(i));
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object v = TensorArrays.array(squareAvg, dt);
+      Object ga = gradAvg == null ? null : TensorArrays.array(gradAvg, dt);
+      Object b = buf == null ? null : TensorArrays.array(buf, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> RmspropStep.kernel(p, g, v, ga, b, from, to, maximize,
+          weightDecay, alpha, eps, momentum, lrValue));
+      TensorArrays.store(param, p);
+      TensorArrays.store(squareAvg, v);
+      if (ga != null) {
+        TensorArrays.store(gradAvg, ga);
+      }
+      if (b != null) {
+        TensorArrays.store(buf, b);
       }
     }
   }
@@ -253,25 +195,15 @@ final class ClassicRules {
       Tensor prev = prevs.get(i);
       Tensor stepSize = stepSizes.get(i);
       TensorArrays.checkParam("Rprop", param, new String[] {"grad", "prev", "step_size"}, grad, prev, stepSize);
-      increment(stateSteps.get(i));
-      int n = (int) param.numel();
-      if (param.dtype() == DType.FLOAT32) {
-        float[] p = TensorArrays.floats(param);
-        float[] g = TensorArrays.floats(grad);
-        float[] pr = TensorArrays.floats(prev);
-        float[] s = TensorArrays.floats(stepSize);
-        TensorArrays.forRange(n, (from, to) -> RpropFloatKernels.step(p, g, pr, s, from, to, maximize,
-            (float) etaminus, (float) etaplus, (float) stepSizeMin, (float) stepSizeMax));
-        store(param, p, prev, pr, stepSize, s);
-      } else {
-        double[] p = TensorArrays.doubles(param);
-        double[] g = TensorArrays.doubles(grad);
-        double[] pr = TensorArrays.doubles(prev);
-        double[] s = TensorArrays.doubles(stepSize);
-        TensorArrays.forRange(n, (from, to) -> RpropDoubleKernels.step(p, g, pr, s, from, to, maximize, etaminus,
-            etaplus, stepSizeMin, stepSizeMax));
-        store(param, p, prev, pr, stepSize, s);
-      }
+      ScalarTensors.increment(stateSteps.get(i));
+      DType dt = param.dtype();
+      Object p = TensorArrays.array(param, dt);
+      Object g = TensorArrays.array(grad, dt);
+      Object pr = TensorArrays.array(prev, dt);
+      Object size = TensorArrays.array(stepSize, dt);
+      TensorArrays.forRange((int) param.numel(), (from, to) -> RpropStep.kernel(p, g, pr, size, from, to, maximize,
+          etaminus, etaplus, stepSizeMin, stepSizeMax));
+      store(param, p, prev, pr, stepSize, size);
     }
   }
 
@@ -283,19 +215,7 @@ final class ClassicRules {
     return grad;
   }
 
-  /** {@code step_t += 1}; the new value, as PyTorch's {@code _get_value(step_t)}. */
-  private static double increment(Tensor stepT) {
-    stepT.add_(1);
-    return stepT.item();
-  }
-
-  private static void store(Tensor a, float[] av, Tensor b, float[] bv, Tensor c, float[] cv) {
-    TensorArrays.store(a, av);
-    TensorArrays.store(b, bv);
-    TensorArrays.store(c, cv);
-  }
-
-  private static void store(Tensor a, double[] av, Tensor b, double[] bv, Tensor c, double[] cv) {
+  private static void store(Tensor a, Object av, Tensor b, Object bv, Tensor c, Object cv) {
     TensorArrays.store(a, av);
     TensorArrays.store(b, bv);
     TensorArrays.store(c, cv);

@@ -108,7 +108,7 @@ public final class Segments implements Parallel.RangeBody {
     }
     DType dt = param.dtype();
     boolean ok = (dt == DType.FLOAT32 || dt == DType.FLOAT64) && !param.isSparse()
-        && !(GradMode.isEnabled() && param.requiresGrad()) && ScalarTensors.raw(step);
+        && !(GradMode.isEnabled() && param.requiresGrad()) && (step == null || ScalarTensors.raw(step));
     for (int col = PARAM; ok && col < DENSE; col++) {
       Tensor t = tensors[col][i];
       if (t != null) {
