@@ -47,7 +47,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>alpha</td><td>{@link Options#alpha}</td><td>0.75</td><td>power α of the η update</td></tr>
  * <tr><td>t0</td><td>{@link Options#t0}</td><td>1000000.0</td><td>step t₀ at which averaging starts</td></tr>
  * <tr><td>weight_decay</td><td>{@link Options#weightDecay}</td><td>0</td><td>L2 penalty ω</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
@@ -61,12 +61,15 @@ import org.optim4j.tensor.Tensor;
  * <p>Paper: Polyak and Juditsky, "Acceleration of Stochastic Approximation by Averaging", SIAM Journal on
  * Control and Optimization 30(4), 1992.
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code capturable} run the single-tensor maths. PyTorch's
- * multi-tensor ASGD ({@code foreach=True}) computes θ − η(g + λθ) in one expression and the new η in float32
- * arithmetic from the float32 step tensor, so its η differs from the single-tensor one by about 1e-9 relative
- * (PyTorch refuses {@code capturable=True} for CPU tensors at the first step); {@code differentiable=true} throws
- * {@link UnsupportedOperationException}; a sparse gradient is rejected before any group is updated (PyTorch
- * fails at the group that holds it, after updating the groups before it).
+ * <p>Differences from PyTorch: {@code foreach} and {@code capturable} choose a path, not the maths: every path
+ * computes PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor
+ * kernel call over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse
+ * gradients or dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch's own multi-tensor ASGD ({@code foreach=True}) computes θ − η(g
+ * + λθ) in one expression and the new η in float32 arithmetic from the float32 step tensor, so its η differs from
+ * the single-tensor one by about 1e-9 relative; PyTorch refuses {@code capturable=True} for CPU tensors at the first
+ * step. {@code differentiable=true} throws {@link UnsupportedOperationException}; a sparse gradient is rejected
+ * before any group is updated (PyTorch fails at the group that holds it, after updating the groups before it).
  */
 public class ASGD extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("ASGD")
@@ -159,10 +162,10 @@ public class ASGD extends Optimizer {
         asgdStep.step(segments, group.getDouble("lambd"), group.get("lr"), group.getDouble("t0"),
             group.getDouble("alpha"), group.getDouble("weight_decay"), group.getBoolean("maximize"));
       } else {
-        Functional.asgd(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.Y),
-            segments.list(Segments.X), segments.list(Segments.STEP), group.getDouble("lambd"), group.get("lr"),
-            group.getDouble("t0"), group.getDouble("alpha"), group.getDouble("weight_decay"),
-            group.getBoolean("maximize"));
+        Functional.asgd(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.Y), segments.list(Segments.X), segments.list(Segments.STEP),
+            group.getDouble("lambd"), group.get("lr"), group.getDouble("t0"), group.getDouble("alpha"),
+            group.getDouble("weight_decay"), group.getBoolean("maximize"));
       }
       segments.clear(true);
     }
@@ -241,7 +244,7 @@ public class ASGD extends Optimizer {
       return put("weight_decay", weightDecay);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

@@ -51,7 +51,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>weight_decay</td><td>{@link Options#weightDecay}</td><td>0</td><td>L2 penalty λ</td></tr>
  * <tr><td>initial_accumulator_value</td><td>{@link Options#initialAccumulatorValue}</td><td>0</td><td>τ, the initial value of {@code sum}</td></tr>
  * <tr><td>eps</td><td>{@link Options#eps}</td><td>1e-10</td><td>ε, added to √sum</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * <tr><td>fused</td><td>{@link Options#fused}</td><td>null</td><td>PyTorch's fused kernel; accepted, same maths</td></tr>
@@ -60,11 +60,15 @@ import org.optim4j.tensor.Tensor;
  * <p>Paper: Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
  * Optimization", JMLR 12, 2011.
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code fused} run the single-tensor maths (PyTorch's fused
- * CPU kernel may differ from it in the last bit in float32); {@code differentiable=true} throws
- * {@link UnsupportedOperationException}; a sparse gradient that cannot be applied (with weight decay or
- * {@code fused}) is rejected before any parameter is updated (PyTorch has updated the groups before and counted
- * the step of the failing parameter); PyTorch's {@code share_memory()} has no counterpart.
+ * <p>Differences from PyTorch: {@code foreach} and {@code fused} choose a path, not the maths: every path computes
+ * PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor kernel call
+ * over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse gradients or
+ * dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch's fused CPU kernel may differ from it in the last bit in
+ * float32. {@code differentiable=true} throws {@link UnsupportedOperationException}; a sparse gradient that cannot
+ * be applied (with weight decay or {@code fused}) is rejected before any parameter is updated (PyTorch has updated
+ * the groups before and counted the step of the failing parameter); PyTorch's {@code share_memory()} has no
+ * counterpart.
  */
 public class Adagrad extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("Adagrad")
@@ -164,9 +168,9 @@ public class Adagrad extends Optimizer {
         adagradStep.step(segments, group.get("lr"), group.getDouble("weight_decay"), group.getDouble("lr_decay"),
             group.getDouble("eps"), group.getBoolean("maximize"));
       } else {
-        Functional.adagrad(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.STEP), group.get("lr"),
-            group.getDouble("weight_decay"), group.getDouble("lr_decay"), group.getDouble("eps"),
-            group.getBoolean("maximize"));
+        Functional.adagrad(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.STEP), group.get("lr"), group.getDouble("weight_decay"), group.getDouble("lr_decay"),
+            group.getDouble("eps"), group.getBoolean("maximize"));
       }
       segments.clear(true);
     }
@@ -256,7 +260,7 @@ public class Adagrad extends Optimizer {
       return put("eps", eps);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

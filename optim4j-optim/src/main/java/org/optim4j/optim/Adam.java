@@ -52,7 +52,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>weight_decay</td><td>{@link Options#weightDecay}</td><td>0</td><td>weight decay λ</td></tr>
  * <tr><td>amsgrad</td><td>{@link Options#amsgrad}</td><td>false</td><td>the AMSGrad variant</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * <tr><td>fused</td><td>{@link Options#fused}</td><td>null</td><td>PyTorch's fused kernel; accepted, same maths</td></tr>
@@ -67,11 +67,14 @@ import org.optim4j.tensor.Tensor;
  * <p>Papers: Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015 (arXiv:1412.6980); Reddi,
  * Kale and Kumar, "On the Convergence of Adam and Beyond", ICLR 2018 (AMSGrad).
  *
- * <p>Differences from PyTorch: {@code foreach}, {@code fused} and {@code capturable} run the single-tensor
- * maths (PyTorch's fused CPU kernel differs from it by an ulp at times, and PyTorch refuses
- * {@code capturable=True} for CPU tensors at the first step); {@code differentiable=true} throws
- * {@link UnsupportedOperationException}; an Integer beta is accepted as a float (PyTorch requires Python
- * floats); a sparse gradient is rejected before any group is updated.
+ * <p>Differences from PyTorch: {@code foreach}, {@code fused} and {@code capturable} choose a path, not the maths:
+ * every path computes PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one
+ * multi-tensor kernel call over all its parameters, split across threads; {@code foreach=False}, or a group with
+ * views, sparse gradients or dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch's fused CPU kernel differs from it by an ulp at times, and
+ * PyTorch refuses {@code capturable=True} for CPU tensors at the first step. {@code differentiable=true} throws
+ * {@link UnsupportedOperationException}; an Integer beta is accepted as a float (PyTorch requires Python floats); a
+ * sparse gradient is rejected before any group is updated.
  */
 public class Adam extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("Adam")
@@ -245,8 +248,8 @@ public class Adam extends Optimizer {
             group.getDouble("eps"), group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
       } else {
         Functional.adam(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
-            segments.list(Segments.B), segments.list(Segments.C), segments.list(Segments.STEP), amsgrad,
-            betas.get(0), betas.get(1), group.get("lr"), group.getDouble("weight_decay"), group.getDouble("eps"),
+            segments.list(Segments.B), segments.list(Segments.C), segments.list(Segments.STEP), amsgrad, betas.get(0),
+            betas.get(1), group.get("lr"), group.getDouble("weight_decay"), group.getDouble("eps"),
             group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
       }
       segments.clear(true);
@@ -387,7 +390,7 @@ public class Adam extends Optimizer {
       return put("maximize", maximize);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

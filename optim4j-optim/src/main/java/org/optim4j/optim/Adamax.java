@@ -42,7 +42,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>betas</td><td>{@link Options#betas}</td><td>(0.9, 0.999)</td><td>β₁ (first moment), β₂ (infinity norm)</td></tr>
  * <tr><td>eps</td><td>{@link Options#eps}</td><td>1e-08</td><td>ε, added to |g| inside the maximum</td></tr>
  * <tr><td>weight_decay</td><td>{@link Options#weightDecay}</td><td>0</td><td>L2 penalty λ</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
@@ -54,10 +54,13 @@ import org.optim4j.tensor.Tensor;
  *
  * <p>Paper: Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015 (arXiv:1412.6980), §7.1.
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code capturable} run the single-tensor maths (PyTorch
- * refuses {@code capturable=True} for CPU tensors at the first step); {@code differentiable=true} throws
- * {@link UnsupportedOperationException}; the betas must be Numbers (PyTorch's signature types them as floats);
- * a sparse gradient is rejected before any group is updated.
+ * <p>Differences from PyTorch: {@code foreach} and {@code capturable} choose a path, not the maths: every path
+ * computes PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor
+ * kernel call over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse
+ * gradients or dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch refuses {@code capturable=True} for CPU tensors at the first
+ * step. {@code differentiable=true} throws {@link UnsupportedOperationException}; the betas must be Numbers
+ * (PyTorch's signature types them as floats); a sparse gradient is rejected before any group is updated.
  */
 public class Adamax extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("Adamax")
@@ -147,9 +150,9 @@ public class Adamax extends Optimizer {
         adamaxStep.step(segments, group.getDouble("eps"), beta1, beta2, group.get("lr"),
             group.getDouble("weight_decay"), group.getBoolean("maximize"));
       } else {
-        Functional.adamax(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B), segments.list(Segments.STEP),
-            group.getDouble("eps"), beta1, beta2, group.get("lr"), group.getDouble("weight_decay"),
-            group.getBoolean("maximize"));
+        Functional.adamax(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.B), segments.list(Segments.STEP), group.getDouble("eps"), beta1, beta2,
+            group.get("lr"), group.getDouble("weight_decay"), group.getBoolean("maximize"));
       }
       segments.clear(true);
     }
@@ -213,7 +216,7 @@ public class Adamax extends Optimizer {
       return put("weight_decay", weightDecay);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

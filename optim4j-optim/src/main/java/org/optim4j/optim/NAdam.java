@@ -56,7 +56,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>momentum_decay</td><td>{@link Options#momentumDecay}</td><td>0.004</td><td>momentum decay ψ</td></tr>
  * <tr><td>decoupled_weight_decay</td><td>{@link Options#decoupledWeightDecay}</td><td>false</td><td>decay the parameters (NAdamW) instead of adding λθ to the gradient</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * </table>
@@ -68,11 +68,14 @@ import org.optim4j.tensor.Tensor;
  * <p>Papers: Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop; Loshchilov and Hutter,
  * "Decoupled Weight Decay Regularization", ICLR 2019 (arXiv:1711.05101).
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code capturable} run the single-tensor maths (PyTorch's
- * multi-tensor NAdam differs from it in the last bits; PyTorch refuses {@code capturable=True} for CPU tensors
- * at the first step); {@code differentiable=true} throws {@link UnsupportedOperationException}; betas must be
- * Numbers (PyTorch types them as floats but lets tensors through); a sparse gradient is rejected before any
- * group is updated.
+ * <p>Differences from PyTorch: {@code foreach} and {@code capturable} choose a path, not the maths: every path
+ * computes PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor
+ * kernel call over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse
+ * gradients or dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch's own multi-tensor NAdam differs from it in the last bits;
+ * PyTorch refuses {@code capturable=True} for CPU tensors at the first step. {@code differentiable=true} throws
+ * {@link UnsupportedOperationException}; betas must be Numbers (PyTorch types them as floats but lets tensors
+ * through); a sparse gradient is rejected before any group is updated.
  */
 public class NAdam extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("NAdam")
@@ -178,9 +181,9 @@ public class NAdam extends Optimizer {
             group.getDouble("momentum_decay"), group.getDouble("eps"), group.getBoolean("maximize"),
             group.getBoolean("decoupled_weight_decay"));
       } else {
-        Functional.nadam(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B),
-            segments.list(Segments.X), segments.list(Segments.STEP), beta1, beta2, group.get("lr"),
-            group.getDouble("weight_decay"), group.getDouble("momentum_decay"), group.getDouble("eps"),
+        Functional.nadam(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.B), segments.list(Segments.X), segments.list(Segments.STEP), beta1, beta2,
+            group.get("lr"), group.getDouble("weight_decay"), group.getDouble("momentum_decay"), group.getDouble("eps"),
             group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
       }
       segments.clear(true);
@@ -270,7 +273,7 @@ public class NAdam extends Optimizer {
       return put("maximize", maximize);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

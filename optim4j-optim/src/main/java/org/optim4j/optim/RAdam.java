@@ -56,7 +56,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>weight_decay</td><td>{@link Options#weightDecay}</td><td>0</td><td>weight decay λ</td></tr>
  * <tr><td>decoupled_weight_decay</td><td>{@link Options#decoupledWeightDecay}</td><td>false</td><td>decay the parameters (RAdamW) instead of adding λθ to the gradient</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * </table>
@@ -69,11 +69,14 @@ import org.optim4j.tensor.Tensor;
  * Beyond", ICLR 2020 (arXiv:1908.03265); Loshchilov and Hutter, "Decoupled Weight Decay Regularization", ICLR
  * 2019 (arXiv:1711.05101).
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code capturable} run the single-tensor maths (PyTorch's
- * multi-tensor and capturable RAdam compute the same step in another order and differ in the last bits;
- * PyTorch refuses {@code capturable=True} for CPU tensors at the first step); {@code differentiable=true}
- * throws {@link UnsupportedOperationException}; betas must be Numbers (PyTorch types them as floats but lets
- * tensors through); a sparse gradient is rejected before any group is updated.
+ * <p>Differences from PyTorch: {@code foreach} and {@code capturable} choose a path, not the maths: every path
+ * computes PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor
+ * kernel call over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse
+ * gradients or dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch's own multi-tensor and capturable RAdam compute the same step in
+ * another order and differ in the last bits; PyTorch refuses {@code capturable=True} for CPU tensors at the first
+ * step. {@code differentiable=true} throws {@link UnsupportedOperationException}; betas must be Numbers (PyTorch
+ * types them as floats but lets tensors through); a sparse gradient is rejected before any group is updated.
  */
 public class RAdam extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("RAdam")
@@ -171,8 +174,9 @@ public class RAdam extends Optimizer {
         radamStep.step(segments, beta1, beta2, group.get("lr"), group.getDouble("weight_decay"),
             group.getDouble("eps"), group.getBoolean("maximize"), group.getBoolean("decoupled_weight_decay"));
       } else {
-        Functional.radam(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B), segments.list(Segments.STEP), beta1, beta2,
-            group.get("lr"), group.getDouble("weight_decay"), group.getDouble("eps"), group.getBoolean("maximize"),
+        Functional.radam(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.B), segments.list(Segments.STEP), beta1, beta2, group.get("lr"),
+            group.getDouble("weight_decay"), group.getDouble("eps"), group.getBoolean("maximize"),
             group.getBoolean("decoupled_weight_decay"));
       }
       segments.clear(true);
@@ -251,7 +255,7 @@ public class RAdam extends Optimizer {
       return put("maximize", maximize);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

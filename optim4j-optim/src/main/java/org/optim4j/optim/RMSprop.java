@@ -50,7 +50,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>momentum</td><td>{@link Options#momentum}</td><td>0</td><td>momentum factor μ</td></tr>
  * <tr><td>centered</td><td>{@link Options#centered}</td><td>false</td><td>normalize by an estimate of the gradient's variance</td></tr>
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * </table>
@@ -63,9 +63,13 @@ import org.optim4j.tensor.Tensor;
  * <p>Paper: Hinton, "Neural Networks for Machine Learning", lecture 6e (2012); centered version: Graves,
  * "Generating Sequences With Recurrent Neural Networks", 2013 (arXiv:1308.0850).
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code capturable} run the single-tensor maths (PyTorch
- * refuses {@code capturable=True} for CPU tensors at the first step); {@code differentiable=true} throws
- * {@link UnsupportedOperationException}; a sparse gradient is rejected before any group is updated.
+ * <p>Differences from PyTorch: {@code foreach} and {@code capturable} choose a path, not the maths: every path
+ * computes PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor
+ * kernel call over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse
+ * gradients or dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch refuses {@code capturable=True} for CPU tensors at the first
+ * step. {@code differentiable=true} throws {@link UnsupportedOperationException}; a sparse gradient is rejected
+ * before any group is updated.
  */
 public class RMSprop extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("RMSprop")
@@ -159,9 +163,10 @@ public class RMSprop extends Optimizer {
         rmspropStep.step(segments, group.get("lr"), group.getDouble("alpha"), group.getDouble("eps"),
             group.getDouble("weight_decay"), momentum, group.getBoolean("maximize"));
       } else {
-        Functional.rmsprop(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B),
-            segments.list(Segments.C), segments.list(Segments.STEP), group.get("lr"), group.getDouble("alpha"),
-            group.getDouble("eps"), group.getDouble("weight_decay"), momentum, centered, group.getBoolean("maximize"));
+        Functional.rmsprop(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.B), segments.list(Segments.C), segments.list(Segments.STEP), group.get("lr"),
+            group.getDouble("alpha"), group.getDouble("eps"), group.getDouble("weight_decay"), momentum, centered,
+            group.getBoolean("maximize"));
       }
       segments.clear(true);
     }
@@ -241,7 +246,7 @@ public class RMSprop extends Optimizer {
       return put("capturable", capturable);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

@@ -45,7 +45,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>etas</td><td>{@link Options#etas}</td><td>(0.5, 1.2)</td><td>(η₋, η₊), with 0 &lt; η₋ &lt; 1 &lt; η₊</td></tr>
  * <tr><td>step_sizes</td><td>{@link Options#stepSizes}</td><td>(1e-06, 50)</td><td>(Γmin, Γmax), the bounds of the step sizes</td></tr>
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * </table>
@@ -57,10 +57,14 @@ import org.optim4j.tensor.Tensor;
  * <p>Paper: Riedmiller and Braun, "A Direct Adaptive Method for Faster Backpropagation Learning: The RPROP
  * Algorithm", IEEE ICNN 1993.
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code capturable} run the single-tensor maths (PyTorch
- * refuses {@code capturable=True} for CPU tensors at the first step); {@code differentiable=true} throws
- * {@link UnsupportedOperationException}; {@code etas} and {@code step_sizes} must hold Numbers (PyTorch's
- * signature types them as floats); a sparse gradient is rejected before any group is updated.
+ * <p>Differences from PyTorch: {@code foreach} and {@code capturable} choose a path, not the maths: every path
+ * computes PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor
+ * kernel call over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse
+ * gradients or dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch refuses {@code capturable=True} for CPU tensors at the first
+ * step. {@code differentiable=true} throws {@link UnsupportedOperationException}; {@code etas} and {@code
+ * step_sizes} must hold Numbers (PyTorch's signature types them as floats); a sparse gradient is rejected before any
+ * group is updated.
  */
 public class Rprop extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("Rprop")
@@ -151,8 +155,9 @@ public class Rprop extends Optimizer {
       if (group.multiTensor() && segments.fast()) {
         rpropStep.step(segments, stepSizeMin, stepSizeMax, etaminus, etaplus, group.getBoolean("maximize"));
       } else {
-        Functional.rprop(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A), segments.list(Segments.B), segments.list(Segments.STEP),
-            stepSizeMin, stepSizeMax, etaminus, etaplus, group.getBoolean("maximize"));
+        Functional.rprop(segments.list(Segments.PARAM), segments.list(Segments.GRAD), segments.list(Segments.A),
+            segments.list(Segments.B), segments.list(Segments.STEP), stepSizeMin, stepSizeMax, etaminus, etaplus,
+            group.getBoolean("maximize"));
       }
       segments.clear(true);
     }
@@ -216,7 +221,7 @@ public class Rprop extends Optimizer {
       return put("capturable", capturable);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

@@ -43,7 +43,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>weight_decay</td><td>{@link Options#weightDecay}</td><td>0</td><td>L2 penalty λ; a Number or a one-element Tensor</td></tr>
  * <tr><td>nesterov</td><td>{@link Options#nesterov}</td><td>false</td><td>Nesterov momentum (needs μ &gt; 0 and τ = 0)</td></tr>
  * <tr><td>maximize</td><td>{@link Options#maximize}</td><td>false</td><td>maximize the objective</td></tr>
- * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>PyTorch's multi-tensor path; accepted, same maths</td></tr>
+ * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * <tr><td>fused</td><td>{@link Options#fused}</td><td>null</td><td>PyTorch's fused kernel; accepted, same maths</td></tr>
  * </table>
@@ -54,10 +54,13 @@ import org.optim4j.tensor.Tensor;
  * <p>Paper: Sutskever, Martens, Dahl, Hinton, "On the importance of initialization and momentum in deep
  * learning", ICML 2013 (Nesterov momentum).
  *
- * <p>Differences from PyTorch: {@code foreach} and {@code fused} run the single-tensor maths (PyTorch's fused
- * CPU kernel gives the same results, but fails on a group where only some parameters already have a momentum
- * buffer; here that case works); {@code differentiable=true} throws {@link UnsupportedOperationException}; a
- * tensor {@code lr} that requires grad is used as its value.
+ * <p>Differences from PyTorch: {@code foreach} and {@code fused} choose a path, not the maths: every path computes
+ * PyTorch's single-tensor arithmetic bit for bit. By default each group is updated by one multi-tensor kernel call
+ * over all its parameters, split across threads; {@code foreach=False}, or a group with views, sparse gradients or
+ * dtypes other than float32 and float64, takes the per-tensor path of {@link
+ * org.optim4j.optim.functional.Functional}. PyTorch's fused CPU kernel gives the same results, but fails on a group
+ * where only some parameters already have a momentum buffer; here that case works. {@code differentiable=true}
+ * throws {@link UnsupportedOperationException}; a tensor {@code lr} that requires grad is used as its value.
  */
 public class SGD extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("SGD")
@@ -268,7 +271,7 @@ public class SGD extends Optimizer {
       return put("maximize", maximize);
     }
 
-    /** PyTorch's multi-tensor flag (default null); accepted, same maths. */
+    /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */
     public Options foreach(Boolean foreach) {
       return put("foreach", foreach);
     }

@@ -22,6 +22,12 @@
  * {@link org.optim4j.optim.functional} (public, over lists of tensors) and {@code org.optim4j.optim.internal}
  * (the kernels over primitive arrays).
  *
+ * <p>The fast path: each element-wise optimizer (SGD, Adam, AdamW, Adamax, Adadelta, Adagrad, RMSprop, Rprop,
+ * ASGD, NAdam, RAdam) gathers a group's parameters, gradients and state into a reused segment list and updates
+ * them with one multi-tensor kernel call split statically across the threads, allocating nothing per step once
+ * the state exists; {@code foreach=False} takes the per-tensor path of {@code functional} instead. Both paths
+ * call the same kernel with the same scalars and give the same bits.
+ *
  * <p>Allowed dependencies: {@code org.optim4j.tensor} only. Optimizers take any tensors that require grad;
  * this package knows nothing of {@code org.optim4j.nn}.
  */
