@@ -20,13 +20,17 @@ import time
 import torch
 
 CONFIGS = [
-    # name, optimizer, tensors, elements per tensor, options (PyTorch keywords)
-    ("Adam 1x16M", "Adam", 1, 16_000_000, {"lr": 1e-3}),
-    ("Adam 200x80k", "Adam", 200, 80_000, {"lr": 1e-3}),
-    ("AdamW 1x16M", "AdamW", 1, 16_000_000, {"lr": 1e-3}),
-    ("AdamW 200x80k", "AdamW", 200, 80_000, {"lr": 1e-3}),
-    ("SGDm 1x16M", "SGD", 1, 16_000_000, {"lr": 1e-3, "momentum": 0.9}),
-    ("SGDm 200x80k", "SGD", 200, 80_000, {"lr": 1e-3, "momentum": 0.9}),
+    # name, optimizer, tensors, elements per tensor, options (PyTorch keywords), optim4j-only options
+    ("Adam 1x16M", "Adam", 1, 16_000_000, {"lr": 1e-3}, {}),
+    ("Adam 200x80k", "Adam", 200, 80_000, {"lr": 1e-3}, {}),
+    ("AdamW 1x16M", "AdamW", 1, 16_000_000, {"lr": 1e-3}, {}),
+    ("AdamW 200x80k", "AdamW", 200, 80_000, {"lr": 1e-3}, {}),
+    ("SGDm 1x16M", "SGD", 1, 16_000_000, {"lr": 1e-3, "momentum": 0.9}, {}),
+    ("SGDm 200x80k", "SGD", 200, 80_000, {"lr": 1e-3, "momentum": 0.9}, {}),
+    # bfloat16 moments (optim4j's state_dtype) against PyTorch's float32 state
+    ("Adam-bf16 1x16M", "Adam", 1, 16_000_000, {"lr": 1e-3}, {"state_dtype": "bfloat16"}),
+    ("Adam-bf16 200x80k", "Adam", 200, 80_000, {"lr": 1e-3}, {"state_dtype": "bfloat16"}),
+    ("SGDm-bf16 1x16M", "SGD", 1, 16_000_000, {"lr": 1e-3, "momentum": 0.9}, {"state_dtype": "bfloat16"}),
 ]
 
 
@@ -47,7 +51,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--only", default="")
+    ap.add_argument("--only", default="", help="comma-separated substrings of the configurations to run")
     ap.add_argument("--jvm-arg", action="append", default=[])
     ap.add_argument("--variants", default="torch,foreach,fused", help="PyTorch paths to time (comma-separated)")
     args = ap.parse_args()
@@ -57,14 +61,14 @@ def main():
                    f"{root}/optim4j-optim/target/test-classes"])
     jvm = subprocess.Popen(["java", "-Xmx6g", *args.jvm_arg, "-cp", cp, "org.optim4j.optim.perf.StepTiming"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-    configs = [c for c in CONFIGS if args.only in c[0]]
+    configs = [c for c in CONFIGS if any(o in c[0] for o in args.only.split(","))]
     results = {c[0]: {"optim4j": [], "torch": [], "foreach": [], "fused": []} for c in configs}
-    for name, opt_name, tensors, n, kwargs in configs:
+    for name, opt_name, tensors, n, kwargs, java_only in configs:
         g = torch.Generator().manual_seed(0)
         params = [torch.randn(n, generator=g).requires_grad_() for _ in range(tensors)]
         for p in params:
             p.grad = torch.randn(n, generator=g)
-        opts = " ".join(f"{k}={v}" for k, v in kwargs.items())
+        opts = " ".join(f"{k}={v}" for k, v in dict(kwargs, **java_only).items())
         for r in range(args.rounds):
             time.sleep(0.05)
             jvm.stdin.write(f"{opt_name} {tensors} {n} {args.steps} {opts}\n")

@@ -83,7 +83,7 @@ public class ASGD extends Optimizer {
       .add("differentiable", BOOL, false)
       .add("capturable", BOOL, false);
 
-  private final Segments segments = new Segments(AsgdStep.SCALARS);
+  private final Segments segments = new Segments(AsgdStep.SCALARS, false);
   private final AsgdStep asgdStep = new AsgdStep();
 
   /** ASGD of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

@@ -72,7 +72,7 @@ public class Adadelta extends Optimizer {
       .add("maximize", BOOL, false)
       .add("differentiable", BOOL, false);
 
-  private final Segments segments = new Segments(AdadeltaStep.SCALARS);
+  private final Segments segments = new Segments(AdadeltaStep.SCALARS, false);
   private final AdadeltaStep adadeltaStep = new AdadeltaStep();
 
   /** Adadelta of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

@@ -82,7 +82,7 @@ public class Adagrad extends Optimizer {
       .add("differentiable", BOOL, false)
       .add("fused", OPTIONAL_BOOL, null);
 
-  private final Segments segments = new Segments(AdagradStep.SCALARS);
+  private final Segments segments = new Segments(AdagradStep.SCALARS, false);
   private final AdagradStep adagradStep = new AdagradStep();
 
   /** Adagrad of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

@@ -5,6 +5,7 @@ import static org.optim4j.optim.OptionSpec.Kind.FLOAT;
 import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
 import static org.optim4j.optim.OptionSpec.Kind.PAIR;
+import static org.optim4j.optim.OptionSpec.Kind.STATE_DTYPE;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import org.optim4j.optim.functional.Functional;
 import org.optim4j.optim.internal.AdamStep;
 import org.optim4j.optim.internal.PyFormat;
 import org.optim4j.optim.internal.Segments;
+import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -88,9 +90,10 @@ public class Adam extends Optimizer {
       .add("capturable", BOOL, false)
       .add("differentiable", BOOL, false)
       .add("fused", OPTIONAL_BOOL, null)
-      .add("decoupled_weight_decay", BOOL, false);
+      .add("decoupled_weight_decay", BOOL, false)
+      .extension("state_dtype", STATE_DTYPE);
 
-  private final Segments segments = new Segments(AdamStep.SCALARS);
+  private final Segments segments = new Segments(AdamStep.SCALARS, true);
   private final AdamStep adamStep = new AdamStep();
 
   /** Adam of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
@@ -228,10 +231,10 @@ public class Adam extends Optimizer {
         Map<String, Object> state = state(p);
         if (state.isEmpty()) {
           state.put("step", Tensor.scalar(0.0));
-          state.put("exp_avg", Tensor.zerosLike(p));
-          state.put("exp_avg_sq", Tensor.zerosLike(p));
+          state.put("exp_avg", StepSupport.zeroState(p, group));
+          state.put("exp_avg_sq", StepSupport.zeroState(p, group));
           if (amsgrad) {
-            state.put("max_exp_avg_sq", Tensor.zerosLike(p));
+            state.put("max_exp_avg_sq", StepSupport.zeroState(p, group));
           }
         }
         Tensor expAvg = stateTensor(state, "exp_avg");
@@ -293,6 +296,11 @@ public class Adam extends Optimizer {
         }
         if (!(s.get("step") instanceof Tensor)) {
           s.put("step", Tensor.scalar(pythonFloat(s.get("step"))));
+        }
+        for (String key : new String[] {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}) {
+          if (s.get(key) instanceof Tensor t) {
+            s.put(key, StepSupport.inStateDtype(t, g)); // a state dict's moments arrive in the parameter's dtype
+          }
         }
       }
     }
@@ -388,6 +396,16 @@ public class Adam extends Optimizer {
     /** Maximize the objective (default false). */
     public Options maximize(boolean maximize) {
       return put("maximize", maximize);
+    }
+
+    /**
+     * An optim4j extension: the dtype of the moments of float32 parameters, {@link DType#BFLOAT16} or null (the
+     * default: the parameter's dtype). See the class comment.
+     *
+     * @throws IllegalArgumentException for another dtype
+     */
+    public Options stateDtype(DType dtype) {
+      return put("state_dtype", dtype);
     }
 
     /** Null or true (default null): the multi-tensor path; false: the per-tensor path; same bits either way. */

@@ -3,6 +3,7 @@ package org.optim4j.optim;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -65,7 +66,8 @@ public class AdamW extends Adam {
       .add("foreach", OptionSpec.Kind.OPTIONAL_BOOL, null)
       .add("capturable", OptionSpec.Kind.BOOL, false)
       .add("differentiable", OptionSpec.Kind.BOOL, false)
-      .add("fused", OptionSpec.Kind.OPTIONAL_BOOL, null);
+      .add("fused", OptionSpec.Kind.OPTIONAL_BOOL, null)
+      .extension("state_dtype", OptionSpec.Kind.STATE_DTYPE);
 
   /** AdamW of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
   public AdamW(Iterable<?> params) {
@@ -185,6 +187,12 @@ public class AdamW extends Adam {
     @Override
     public Options fused(Boolean fused) {
       super.fused(fused);
+      return this;
+    }
+
+    @Override
+    public Options stateDtype(DType dtype) {
+      super.stateDtype(dtype);
       return this;
     }
 

@@ -73,7 +73,7 @@ public class Adamax extends Optimizer {
       .add("differentiable", BOOL, false)
       .add("capturable", BOOL, false);
 
-  private final Segments segments = new Segments(AdamaxStep.SCALARS);
+  private final Segments segments = new Segments(AdamaxStep.SCALARS, false);
   private final AdamaxStep adamaxStep = new AdamaxStep();
 
   /** Adamax of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

@@ -90,7 +90,7 @@ public class NAdam extends Optimizer {
       .add("capturable", BOOL, false)
       .add("differentiable", BOOL, false);
 
-  private final Segments segments = new Segments(NAdamStep.SCALARS);
+  private final Segments segments = new Segments(NAdamStep.SCALARS, false);
   private final NAdamStep nadamStep = new NAdamStep();
 
   /** NAdam of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

@@ -1,9 +1,11 @@
 package org.optim4j.optim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -22,8 +24,16 @@ final class OptionSpec {
     /** A Boolean. */
     BOOL,
     /** A Boolean or null (Python's {@code bool | None}, such as {@code foreach}). */
-    OPTIONAL_BOOL
+    OPTIONAL_BOOL,
+    /**
+     * The dtype of an optimizer's moments, an optim4j extension: null (the parameter's dtype) or bfloat16, given as
+     * {@code "bfloat16"} or {@link DType#BFLOAT16} and kept as the string.
+     */
+    STATE_DTYPE
   }
+
+  /** The value of {@code state_dtype} that keeps the moments in bfloat16. */
+  static final String BFLOAT16 = "bfloat16";
 
   static final String DIFFERENTIABLE_UNSUPPORTED =
       "differentiable=True is not supported: optim4j does not differentiate through optimizer steps";
@@ -31,6 +41,7 @@ final class OptionSpec {
   private final String optimizer;
   private final LinkedHashMap<String, Kind> kinds = new LinkedHashMap<>();
   private final LinkedHashMap<String, Object> defaults = new LinkedHashMap<>();
+  private final List<String> extensions = new ArrayList<>();
 
   OptionSpec(String optimizer) {
     this.optimizer = optimizer;
@@ -39,6 +50,16 @@ final class OptionSpec {
   OptionSpec add(String key, Kind kind, Object defaultValue) {
     kinds.put(key, kind);
     defaults.put(key, defaultValue);
+    return this;
+  }
+
+  /**
+   * Adds an optim4j extension: accepted like PyTorch's keywords, but absent from the defaults (and so from the
+   * groups, their {@code repr} and state dicts) unless given.
+   */
+  OptionSpec extension(String key, Kind kind) {
+    kinds.put(key, kind);
+    extensions.add(key);
     return this;
   }
 
@@ -59,7 +80,8 @@ final class OptionSpec {
       String key = e.getKey();
       if (!kinds.containsKey(key)) {
         throw new IllegalArgumentException(optimizer + ".__init__() got an unexpected keyword argument '" + key
-            + "'; valid keywords: " + String.join(", ", kinds.keySet()));
+            + "'; valid keywords: " + String.join(", ", defaults.keySet())
+            + (extensions.isEmpty() ? "" : "; optim4j extensions: " + String.join(", ", extensions)));
       }
       values.put(key, check(key, e.getValue()));
     }
@@ -97,6 +119,11 @@ final class OptionSpec {
           return value;
         }
         throw wrongType(key, "a bool (a Boolean)", value);
+      case STATE_DTYPE:
+        if (value == null || BFLOAT16.equals(value) || value == DType.BFLOAT16) {
+          return value == null ? null : BFLOAT16;
+        }
+        throw wrongType(key, "None or 'bfloat16' (null, \"bfloat16\" or DType.BFLOAT16)", value);
       default:
         if (value == null || value instanceof Boolean) {
           return value;

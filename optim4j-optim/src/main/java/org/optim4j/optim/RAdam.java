@@ -90,7 +90,7 @@ public class RAdam extends Optimizer {
       .add("decoupled_weight_decay", BOOL, false)
       .add("differentiable", BOOL, false);
 
-  private final Segments segments = new Segments(RAdamStep.SCALARS);
+  private final Segments segments = new Segments(RAdamStep.SCALARS, false);
   private final RAdamStep radamStep = new RAdamStep();
 
   /** RAdam of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

@@ -84,7 +84,7 @@ public class RMSprop extends Optimizer {
       .add("maximize", BOOL, false)
       .add("differentiable", BOOL, false);
 
-  private final Segments segments = new Segments(RmspropStep.SCALARS);
+  private final Segments segments = new Segments(RmspropStep.SCALARS, false);
   private final RmspropStep rmspropStep = new RmspropStep();
 
   /** RMSprop of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

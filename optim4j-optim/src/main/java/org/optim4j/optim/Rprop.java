@@ -76,7 +76,7 @@ public class Rprop extends Optimizer {
       .add("maximize", BOOL, false)
       .add("differentiable", BOOL, false);
 
-  private final Segments segments = new Segments(RpropStep.SCALARS);
+  private final Segments segments = new Segments(RpropStep.SCALARS, false);
   private final RpropStep rpropStep = new RpropStep();
 
   /** Rprop of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */

@@ -4,6 +4,7 @@ import static org.optim4j.optim.OptionSpec.Kind.BOOL;
 import static org.optim4j.optim.OptionSpec.Kind.FLOAT;
 import static org.optim4j.optim.OptionSpec.Kind.FLOAT_OR_TENSOR;
 import static org.optim4j.optim.OptionSpec.Kind.OPTIONAL_BOOL;
+import static org.optim4j.optim.OptionSpec.Kind.STATE_DTYPE;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import org.optim4j.optim.functional.Functional;
 import org.optim4j.optim.internal.PyFormat;
 import org.optim4j.optim.internal.Segments;
 import org.optim4j.optim.internal.SgdStep;
+import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -72,9 +74,10 @@ public class SGD extends Optimizer {
       .add("maximize", BOOL, false)
       .add("foreach", OPTIONAL_BOOL, null)
       .add("differentiable", BOOL, false)
-      .add("fused", OPTIONAL_BOOL, null);
+      .add("fused", OPTIONAL_BOOL, null)
+      .extension("state_dtype", STATE_DTYPE);
 
-  private final Segments segments = new Segments(SgdStep.SCALARS);
+  private final Segments segments = new Segments(SgdStep.SCALARS, true);
   private final SgdStep sgdStep = new SgdStep();
 
   /** SGD of {@code params} (tensors or {@link ParamGroup}s) with PyTorch's defaults. */
@@ -177,7 +180,7 @@ public class SGD extends Optimizer {
         sgdStep.step(segments, weightDecay, momentum, lr, dampening, nesterov, maximize);
         if (momentum != 0) {
           for (int i = 0; i < segments.size(); i++) {
-            state(segments.tensor(Segments.PARAM, i)).put("momentum_buffer", segments.tensor(Segments.A, i));
+            storeBuffer(segments.tensor(Segments.PARAM, i), segments.tensor(Segments.A, i), group);
           }
         }
       } else {
@@ -186,13 +189,22 @@ public class SGD extends Optimizer {
             momentum, lr, dampening, nesterov, maximize);
         if (momentum != 0) {
           for (int i = 0; i < segments.size(); i++) {
-            state(segments.tensor(Segments.PARAM, i)).put("momentum_buffer", momentumBuffers.get(i));
+            storeBuffer(segments.tensor(Segments.PARAM, i), momentumBuffers.get(i), group);
           }
         }
       }
       segments.clear(true);
     }
     return loss;
+  }
+
+  /**
+   * {@code state["momentum_buffer"] = buf}; a buffer the step has just created is rounded to bfloat16 when the
+   * group keeps its state in bfloat16 (its first step ran with the float32 buffer, which is what a
+   * bfloat16-state kernel computes before rounding).
+   */
+  private void storeBuffer(Tensor p, Tensor buf, ParamGroup group) {
+    state(p).put("momentum_buffer", StepSupport.inStateDtype(buf, group));
   }
 
   /** Fills the options that old checkpoints lack, as PyTorch's {@code SGD.__setstate__}. */
@@ -204,6 +216,12 @@ public class SGD extends Optimizer {
       setDefault(g, "foreach", null);
       setDefault(g, "differentiable", false);
       setDefault(g, "fused", false);
+      for (Tensor p : g.params()) {
+        Map<String, Object> s = state.get(p);
+        if (s != null && s.get("momentum_buffer") instanceof Tensor buf) {
+          s.put("momentum_buffer", StepSupport.inStateDtype(buf, g)); // it arrives in the parameter's dtype
+        }
+      }
     }
   }
 
@@ -284,6 +302,16 @@ public class SGD extends Optimizer {
     /** PyTorch's fused flag (default null); accepted, same maths. */
     public Options fused(Boolean fused) {
       return put("fused", fused);
+    }
+
+    /**
+     * An optim4j extension: the dtype of the momentum buffers of float32 parameters, {@link DType#BFLOAT16} or null
+     * (the default: the parameter's dtype). See the class comment.
+     *
+     * @throws IllegalArgumentException for another dtype
+     */
+    public Options stateDtype(DType dtype) {
+      return put("state_dtype", dtype);
     }
 
     Map<String, Object> values() {

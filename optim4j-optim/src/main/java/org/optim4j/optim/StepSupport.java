@@ -3,14 +3,38 @@ package org.optim4j.optim;
 import java.util.List;
 import java.util.Map;
 import org.optim4j.optim.internal.PyFormat;
+import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Tensor;
 
 /**
  * Checking options and reading per-parameter state the way PyTorch's constructors, {@code step} and
- * {@code __setstate__} do, for {@link ASGD}, {@link NAdam}, {@link RAdam} and {@link SparseAdam}.
+ * {@code __setstate__} do, for {@link ASGD}, {@link NAdam}, {@link RAdam} and {@link SparseAdam}; and the
+ * bfloat16 state of {@link Adam}, {@link AdamW} and {@link SGD} ({@code state_dtype}, an optim4j extension).
  */
 final class StepSupport {
   private StepSupport() {}
+
+  /**
+   * A zero state tensor for {@code p}: bfloat16 when the group's {@code state_dtype} (an optim4j extension) says
+   * so, otherwise {@code p}'s dtype.
+   */
+  static Tensor zeroState(Tensor p, ParamGroup group) {
+    return keepsBf16State(group) ? Tensor.zeros(DType.BFLOAT16, p.shape()) : Tensor.zerosLike(p);
+  }
+
+  /**
+   * {@code t} in the group's state dtype: {@code t} itself, or a bfloat16 copy when the group keeps its state in
+   * bfloat16 and {@code t} is a dense tensor of another dtype.
+   */
+  static Tensor inStateDtype(Tensor t, ParamGroup group) {
+    return t != null && keepsBf16State(group) && !t.isSparse() && t.dtype() != DType.BFLOAT16
+        ? t.to(DType.BFLOAT16) : t;
+  }
+
+  /** Whether the group's {@code state_dtype} is bfloat16. */
+  static boolean keepsBf16State(ParamGroup group) {
+    return OptionSpec.BFLOAT16.equals(group.get("state_dtype"));
+  }
 
   /**
    * Rejects {@code differentiable=true}: optim4j does not differentiate through optimizer steps.

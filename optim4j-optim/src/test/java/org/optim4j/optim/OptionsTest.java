@@ -65,7 +65,8 @@ class OptionsTest {
     assertEquals("unknown optimizer 'Lion'; known optimizers: " + String.join(", ", names), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("SGD", params(), Map.of("betas", 1)));
     assertEquals("SGD.__init__() got an unexpected keyword argument 'betas'; valid keywords: lr, momentum, "
-        + "dampening, weight_decay, nesterov, maximize, foreach, differentiable, fused", e.getMessage());
+        + "dampening, weight_decay, nesterov, maximize, foreach, differentiable, fused; optim4j extensions: "
+        + "state_dtype", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Optimizers.create("Adam", params(), Map.of("lr", "0.1")));
     assertEquals("Adam option 'lr' must be a float (a Number) or a Tensor, got String 0.1", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Optimizers.create("SGD", params(), Map.of("nesterov", 1)));

@@ -9,7 +9,10 @@ import org.optim4j.tensor.DType;
  * through {@link #scalars} and {@link #kernel}, so they agree bit for bit.
  *
  * <p>Segments: {@link Segments#A} {@code exp_avg}, {@link Segments#B} {@code exp_avg_sq}, {@link Segments#C}
- * {@code max_exp_avg_sq} (AMSGrad only), {@link Segments#STEP} {@code step}.
+ * {@code max_exp_avg_sq} (AMSGrad only), {@link Segments#STEP} {@code step}. The moments of a float32
+ * parameter may be bfloat16 tensors ({@code state_dtype="bfloat16"}): the multi-tensor path then runs
+ * {@link Bf16StateKernels}; the per-tensor path decodes them into float32 copies, runs the float32 kernel and
+ * rounds them back, which gives the same bits.
  */
 public final class AdamStep implements Segments.Kernel {
   /** The number of per-parameter scalars. */
@@ -63,15 +66,21 @@ public final class AdamStep implements Segments.Kernel {
   }
 
   /**
-   * {@link AdamFloatKernels#step} (or its float64 twin, by the type of {@code param}) over {@code [from, to)}
-   * with the scalars {@code c}, each rounded to the element type.
+   * {@link AdamFloatKernels#step} (its float64 twin for {@code double[]} arrays, its bfloat16-state variant
+   * for {@code short[]} state) over {@code [from, to)} with the scalars {@code c}, each rounded to the element
+   * type.
    *
    * @param maxExpAvgSq null without AMSGrad
    */
   public static void kernel(Object param, Object grad, Object expAvg, Object expAvgSq, Object maxExpAvgSq, int from,
       int to, boolean maximize, double weightDecay, boolean decoupled, double eps, double[] c) {
     boolean decay = weightDecay != 0;
-    if (param instanceof float[] p) {
+    if (param instanceof float[] p && expAvg instanceof short[] m) {
+      Bf16StateKernels.INSTANCE.adam(p, (float[]) grad, m, (short[]) expAvgSq, (short[]) maxExpAvgSq, from, to,
+          maximize, decay, decoupled, (float) weightDecay, (float) c[DECAY_FACTOR], (float) c[ONE_MINUS_BETA1],
+          (float) c[BETA2], (float) c[ONE_MINUS_BETA2], (float) c[BIAS_CORRECTION2_SQRT], (float) eps,
+          (float) c[NEG_STEP_SIZE]);
+    } else if (param instanceof float[] p) {
       AdamFloatKernels.step(p, (float[]) grad, (float[]) expAvg, (float[]) expAvgSq, (float[]) maxExpAvgSq, from,
           to, maximize, decay, decoupled, (float) weightDecay, (float) c[DECAY_FACTOR], (float) c[ONE_MINUS_BETA1],
           (float) c[BETA2], (float) c[ONE_MINUS_BETA2], (float) c[BIAS_CORRECTION2_SQRT], (float) eps,

@@ -22,7 +22,8 @@ import org.optim4j.tensor.internal.RawAccess;
  * ({@link #STEP}, {@link #X}, {@link #Y}), and a row of per-segment scalars the rule computes once per step.
  *
  * <p>{@link #fast()} tells whether every segment can be updated through the arrays its tensors own: float32
- * or float64, gradient and dense state of the parameter's dtype and shape, no sparse gradient, no views, no
+ * or float64, gradient and dense state of the parameter's dtype (or all the dense state in bfloat16, for a
+ * float32 parameter of a rule that has bfloat16-state kernels) and shape, no sparse gradient, no views, no
  * leaf that requires grad under grad mode, and no two parameters on one array. When it is false the
  * optimizer runs the per-tensor path instead, which reports errors as PyTorch does.
  */
@@ -55,6 +56,7 @@ public final class Segments implements Parallel.RangeBody {
   }
 
   private final int scalarCount;
+  private final boolean bf16State;
   private int size;
   private Tensor[][] tensors = new Tensor[COLUMNS][0];
   private Object[][] arrays = new Object[DENSE][0];
@@ -64,9 +66,15 @@ public final class Segments implements Parallel.RangeBody {
   private Kernel kernel;
   private int parts;
 
-  /** Segments with room for {@code scalarCount} per-segment scalars. */
-  public Segments(int scalarCount) {
+  /**
+   * Segments with room for {@code scalarCount} per-segment scalars.
+   *
+   * @param bf16State whether the rule has kernels for float32 parameters with bfloat16 dense state (its kernel
+   *     then gets {@code short[]} state arrays for such segments)
+   */
+  public Segments(int scalarCount, boolean bf16State) {
     this.scalarCount = scalarCount;
+    this.bf16State = bf16State;
   }
 
   /**
@@ -109,11 +117,12 @@ public final class Segments implements Parallel.RangeBody {
     DType dt = param.dtype();
     boolean ok = (dt == DType.FLOAT32 || dt == DType.FLOAT64) && !param.isSparse()
         && !(GradMode.isEnabled() && param.requiresGrad()) && (step == null || ScalarTensors.raw(step));
+    DType stateDtype = stateDtype(i, dt);
     for (int col = PARAM; ok && col < DENSE; col++) {
       Tensor t = tensors[col][i];
       if (t != null) {
         Object array = RawAccess.wholeArray(t);
-        ok = array != null && t.dtype() == dt && sameShape(t, param);
+        ok = array != null && t.dtype() == (col < A ? dt : stateDtype) && sameShape(t, param);
         arrays[col][i] = array;
       }
     }
@@ -127,6 +136,17 @@ public final class Segments implements Parallel.RangeBody {
   public void set(int column, int i, Tensor t) {
     tensors[column][i] = t;
     arrays[column][i] = RawAccess.wholeArray(t);
+  }
+
+  /** The dtype the dense state of segment {@code i} must have: bfloat16 if its first state tensor has it and may. */
+  private DType stateDtype(int i, DType paramDtype) {
+    for (int col = A; col < DENSE; col++) {
+      if (tensors[col][i] != null) {
+        return bf16State && paramDtype == DType.FLOAT32 && tensors[col][i].dtype() == DType.BFLOAT16 ? DType.BFLOAT16
+            : paramDtype;
+      }
+    }
+    return paramDtype;
   }
 
   /** Sets the other 0-dim state tensors of the last segment added. */
@@ -153,7 +173,10 @@ public final class Segments implements Parallel.RangeBody {
     return tensors[column][i];
   }
 
-  /** The array ({@code float[]} or {@code double[]}) of the dense tensor in {@code column} of segment {@code i}. */
+  /**
+   * The array of the dense tensor in {@code column} of segment {@code i}: {@code float[]}, {@code double[]}, or the
+   * {@code short[]} bits of bfloat16 state.
+   */
   public Object array(int column, int i) {
     return arrays[column][i];
   }

@@ -7,7 +7,8 @@ import org.optim4j.tensor.Tensor;
  * {@code Functional.sgd} (the per-tensor path), and the multi-tensor apply over a group's {@link Segments}.
  *
  * <p>Segments: {@link Segments#A} {@code momentum_buffer} (with a momentum; null at a parameter's first step,
- * when the step creates it).
+ * when the step creates it, in the parameter's dtype). The buffer of a float32 parameter may be a bfloat16
+ * tensor ({@code state_dtype="bfloat16"}): the multi-tensor path then runs {@link Bf16StateKernels}.
  */
 public final class SgdStep implements Segments.Kernel {
   /** The number of per-parameter scalars: whether the buffer is new. */
@@ -22,8 +23,8 @@ public final class SgdStep implements Segments.Kernel {
   private double lr;
 
   /**
-   * {@link SgdFloatKernels#step} (or its float64 twin, by the type of {@code param}) over {@code [from, to)},
-   * each scalar rounded to the element type.
+   * {@link SgdFloatKernels#step} (its float64 twin for {@code double[]} arrays, its bfloat16-state variant for
+   * a {@code short[]} buffer) over {@code [from, to)}, each scalar rounded to the element type.
    *
    * @param momentumBuffer null when the momentum is 0
    * @param initBuffer the buffer is new: it takes the gradient as it is
@@ -31,7 +32,10 @@ public final class SgdStep implements Segments.Kernel {
   public static void kernel(Object param, Object grad, Object momentumBuffer, int from, int to, boolean maximize,
       double weightDecay, double momentum, double dampening, boolean nesterov, boolean initBuffer, double lr) {
     boolean decay = weightDecay != 0;
-    if (param instanceof float[] p) {
+    if (param instanceof float[] p && momentumBuffer instanceof short[] b) {
+      Bf16StateKernels.INSTANCE.sgd(p, (float[]) grad, b, from, to, maximize, decay, (float) weightDecay,
+          (float) momentum, (float) (1 - dampening), nesterov, initBuffer, (float) -lr);
+    } else if (param instanceof float[] p) {
       SgdFloatKernels.step(p, (float[]) grad, (float[]) momentumBuffer, from, to, maximize, decay,
           (float) weightDecay, (float) momentum, (float) (1 - dampening), nesterov, initBuffer, (float) -lr);
     } else {

@@ -80,6 +80,10 @@ public final class StepTiming {
     if (v.equals("True") || v.equals("False")) {
       return Boolean.valueOf(v.equals("True"));
     }
-    return Double.valueOf(v);
+    try {
+      return Double.valueOf(v);
+    } catch (NumberFormatException e) {
+      return v;
+    }
   }
 }
