@@ -47,6 +47,7 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>capturable</td><td>{@link Options#capturable}</td><td>false</td><td>CUDA-graph capture; accepted, same maths</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * <tr><td>fused</td><td>{@link Options#fused}</td><td>null</td><td>PyTorch's fused kernel; accepted, same maths</td></tr>
+ * <tr><td>state_dtype</td><td>{@link Options#stateDtype}</td><td>absent</td><td>optim4j extension: {@code "bfloat16"} keeps the moments (see {@link Adam}) in bfloat16</td></tr>
  * </table>
  *
  * <p>Paper: Loshchilov and Hutter, "Decoupled Weight Decay Regularization", ICLR 2019 (arXiv:1711.05101).

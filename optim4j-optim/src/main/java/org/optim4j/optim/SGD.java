@@ -48,10 +48,16 @@ import org.optim4j.tensor.Tensor;
  * <tr><td>foreach</td><td>{@link Options#foreach}</td><td>null</td><td>the path, not the maths: null or true, the multi-tensor path; false, the per-tensor path</td></tr>
  * <tr><td>differentiable</td><td>{@link Options#differentiable}</td><td>false</td><td>only false is supported</td></tr>
  * <tr><td>fused</td><td>{@link Options#fused}</td><td>null</td><td>PyTorch's fused kernel; accepted, same maths</td></tr>
+ * <tr><td>state_dtype</td><td>{@link Options#stateDtype}</td><td>absent</td><td>optim4j extension: {@code "bfloat16"} keeps the momentum buffers in bfloat16</td></tr>
  * </table>
  *
  * <p>State: {@code momentum_buffer} (the parameter's dtype) when the momentum is not 0; no {@code step}.
  * Sparse gradients are accepted as in PyTorch (the momentum buffer is then sparse; weight decay fails).
+ *
+ * <p>{@code state_dtype="bfloat16"} (an optim4j extension, absent from the group unless set) keeps the
+ * momentum buffers in bfloat16: the first step computes the buffer in the parameter's dtype and rounds it;
+ * later steps decode it, compute exactly as with a float32 buffer, and round it back to nearest even (16 bytes
+ * moved per element of a float32 parameter instead of 20). State dicts carry the bfloat16 buffers.
  *
  * <p>Paper: Sutskever, Martens, Dahl, Hinton, "On the importance of initialization and momentum in deep
  * learning", ICML 2013 (Nesterov momentum).
@@ -62,7 +68,8 @@ import org.optim4j.tensor.Tensor;
  * dtypes other than float32 and float64, takes the per-tensor path of {@link
  * org.optim4j.optim.functional.Functional}. PyTorch's fused CPU kernel gives the same results, but fails on a group
  * where only some parameters already have a momentum buffer; here that case works. {@code differentiable=true}
- * throws {@link UnsupportedOperationException}; a tensor {@code lr} that requires grad is used as its value.
+ * throws {@link UnsupportedOperationException}; a tensor {@code lr} that requires grad is used as its value;
+ * {@code state_dtype} is an optim4j extension (above).
  */
 public class SGD extends Optimizer {
   static final OptionSpec SPEC = new OptionSpec("SGD")
