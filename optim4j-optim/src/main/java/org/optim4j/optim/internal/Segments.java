@@ -202,15 +202,14 @@ public final class Segments implements Parallel.RangeBody {
    */
   public void apply(Kernel k) {
     long total = size == 0 ? 0 : ends[size - 1];
-    if (total == 0) {
-      return;
-    }
-    kernel = k;
-    parts = Parallel.parts((int) Math.min(total, Integer.MAX_VALUE), TensorArrays.GRAIN);
-    try {
-      Parallel.forRange(parts, 1, this);
-    } finally {
-      kernel = null;
+    if (total > 0) {
+      kernel = k;
+      parts = Parallel.parts((int) Math.min(total, Integer.MAX_VALUE), TensorArrays.GRAIN);
+      try {
+        Parallel.forRange(parts, 1, this);
+      } finally {
+        kernel = null;
+      }
     }
     for (int i = 0; i < size; i++) {
       RawAccess.bumpVersion(tensors[PARAM][i]);
