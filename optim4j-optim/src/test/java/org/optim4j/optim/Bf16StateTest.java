@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.optim4j.tensor.BFloat16;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Generator;
-import org.optim4j.tensor.GradMode;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -40,10 +39,8 @@ class Bf16StateTest {
     bfOptions.put("state_dtype", "bfloat16");
     Optimizer optimizer = Optimizers.create(name, bf16, bfOptions);
     setGrads(f32, bf16, 1);
-    try (var noGrad = GradMode.noGrad()) {
-      reference.step();
-      optimizer.step();
-    }
+    reference.step();
+    optimizer.step();
     for (int i = 0; i < f32.size(); i++) {
       assertArrayEquals(f32.get(i).toFloatArray(), bf16.get(i).toFloatArray(), "the parameters after one step");
       Map<String, Object> expected = reference.state(f32.get(i));
@@ -76,44 +73,41 @@ class Bf16StateTest {
     List<Tensor> a = params();
     List<Tensor> b = copies(a);
     Optimizer first = Optimizers.create(name, a, options);
-    try (var noGrad = GradMode.noGrad()) {
-      for (int step = 0; step < 3; step++) {
-        setGrads(a, b, step);
-        first.step();
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> sd = (Map<String, Object>) saved(first.stateDict());
-      @SuppressWarnings("unchecked")
-      Map<Object, Map<String, Object>> state = (Map<Object, Map<String, Object>>) sd.get("state");
-      for (Map<String, Object> s : state.values()) {
-        for (Map.Entry<String, Object> e : s.entrySet()) {
-          if (!e.getKey().equals("step")) {
-            assertEquals(DType.BFLOAT16, ((Tensor) e.getValue()).dtype(), e.getKey() + " in the state dict");
-          }
+    for (int step = 0; step < 3; step++) {
+      setGrads(a, b, step);
+      first.step();
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> sd = (Map<String, Object>) saved(first.stateDict());
+    @SuppressWarnings("unchecked")
+    Map<Object, Map<String, Object>> state = (Map<Object, Map<String, Object>>) sd.get("state");
+    for (Map<String, Object> s : state.values()) {
+      for (Map.Entry<String, Object> e : s.entrySet()) {
+        if (!e.getKey().equals("step")) {
+          assertEquals(DType.BFLOAT16, ((Tensor) e.getValue()).dtype(), e.getKey() + " in the state dict");
         }
       }
-      @SuppressWarnings("unchecked")
-      List<Map<String, Object>> groups = (List<Map<String, Object>>) sd.get("param_groups");
-      assertEquals("bfloat16", groups.get(0).get("state_dtype"));
-
-      for (int i = 0; i < a.size(); i++) {
-        b.get(i).detach().copy_(a.get(i));
-      }
-      Optimizer second = Optimizers.create(name, b, options(name));
-      second.loadStateDict(sd);
-      for (int step = 3; step < 6; step++) {
-        setGrads(a, b, step);
-        first.step();
-        second.step();
-      }
-      for (int i = 0; i < a.size(); i++) {
-        assertArrayEquals(a.get(i).toFloatArray(), b.get(i).toFloatArray(), "resumed parameters");
-        for (Map.Entry<String, Object> e : second.state(b.get(i)).entrySet()) {
-          Tensor t = (Tensor) e.getValue();
-          Tensor original = (Tensor) first.state(a.get(i)).get(e.getKey());
-          assertEquals(original.dtype(), t.dtype(), e.getKey());
-          assertArrayEquals(original.toFloatArray(), t.toFloatArray(), e.getKey());
-        }
+    }
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> groups = (List<Map<String, Object>>) sd.get("param_groups");
+    assertEquals("bfloat16", groups.get(0).get("state_dtype"));
+    for (int i = 0; i < a.size(); i++) {
+      b.get(i).detach().copy_(a.get(i));
+    }
+    Optimizer second = Optimizers.create(name, b, options(name));
+    second.loadStateDict(sd);
+    for (int step = 3; step < 6; step++) {
+      setGrads(a, b, step);
+      first.step();
+      second.step();
+    }
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(a.get(i).toFloatArray(), b.get(i).toFloatArray(), "resumed parameters");
+      for (Map.Entry<String, Object> e : second.state(b.get(i)).entrySet()) {
+        Tensor t = (Tensor) e.getValue();
+        Tensor original = (Tensor) first.state(a.get(i)).get(e.getKey());
+        assertEquals(original.dtype(), t.dtype(), e.getKey());
+        assertArrayEquals(original.toFloatArray(), t.toFloatArray(), e.getKey());
       }
     }
   }

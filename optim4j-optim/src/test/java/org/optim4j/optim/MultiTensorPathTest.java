@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.optim4j.optim.internal.Bf16StateKernels;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Generator;
-import org.optim4j.tensor.GradMode;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -111,23 +110,21 @@ class MultiTensorPathTest {
     Optimizer slow = Optimizers.create(name, referenceParams, reference);
     Generator g = new Generator(7);
     long lastStepBytes = 0;
-    try (var noGrad = GradMode.noGrad()) {
-      for (int step = 0; step < STEPS; step++) {
-        for (int i = 0; i < fastParams.size(); i++) {
-          Tensor grad = Tensor.randn(g, fastParams.get(i).dtype(), fastParams.get(i).shape());
-          boolean missing = (i == 1 && step % 3 == 0) || (i == 3 && step == 2);
-          fastParams.get(i).setGrad(missing ? null : grad);
-          referenceParams.get(i).setGrad(missing ? null : grad.clone());
-        }
-        AllocationMeter meter = AllocationMeter.start();
-        fast.step();
-        lastStepBytes = meter.stop();
-        slow.step();
-        for (int i = 0; i < fastParams.size(); i++) {
-          String where = name + " " + options + " " + dtypes + ", step " + step + ", param " + i;
-          assertBitsEqual(referenceParams.get(i), fastParams.get(i), where);
-          assertStateEqual(slow.state(referenceParams.get(i)), fast.state(fastParams.get(i)), where);
-        }
+    for (int step = 0; step < STEPS; step++) {
+      for (int i = 0; i < fastParams.size(); i++) {
+        Tensor grad = Tensor.randn(g, fastParams.get(i).dtype(), fastParams.get(i).shape());
+        boolean missing = (i == 1 && step % 3 == 0) || (i == 3 && step == 2);
+        fastParams.get(i).setGrad(missing ? null : grad);
+        referenceParams.get(i).setGrad(missing ? null : grad.clone());
+      }
+      AllocationMeter meter = AllocationMeter.start();
+      fast.step();
+      lastStepBytes = meter.stop();
+      slow.step();
+      for (int i = 0; i < fastParams.size(); i++) {
+        String where = name + " " + options + " " + dtypes + ", step " + step + ", param " + i;
+        assertBitsEqual(referenceParams.get(i), fastParams.get(i), where);
+        assertStateEqual(slow.state(referenceParams.get(i)), fast.state(fastParams.get(i)), where);
       }
     }
     // Vector API code allocates its vectors until C2 has compiled it, which eight steps do not give it time to do;

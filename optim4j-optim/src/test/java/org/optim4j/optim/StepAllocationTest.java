@@ -11,7 +11,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Generator;
-import org.optim4j.tensor.GradMode;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -49,25 +48,22 @@ class StepAllocationTest {
       params.add(p);
     }
     Optimizer optimizer = Optimizers.create(name, params, options);
-    double perStep;
-    try (var noGrad = GradMode.noGrad()) {
-      // Warm up until a window of steps allocates nothing (or give up after many): code compiled late by C2 (the
-      // Vector API kernels allocate their vectors until it is) must not make the test flaky.
-      for (int window = 0; window < 40; window++) {
-        AllocationMeter warm = AllocationMeter.start();
-        for (int s = 0; s < STEPS / 4; s++) {
-          optimizer.step();
-        }
-        if (warm.stop() == 0) {
-          break;
-        }
-      }
-      AllocationMeter meter = AllocationMeter.start();
-      for (int s = 0; s < STEPS; s++) {
+    // Warm up until a window of steps allocates nothing (or give up after many): code compiled late by C2 (the
+    // Vector API kernels allocate their vectors until it is) must not make the test flaky.
+    for (int window = 0; window < 40; window++) {
+      AllocationMeter warm = AllocationMeter.start();
+      for (int s = 0; s < STEPS / 4; s++) {
         optimizer.step();
       }
-      perStep = (double) meter.stop() / STEPS;
+      if (warm.stop() == 0) {
+        break;
+      }
     }
+    AllocationMeter meter = AllocationMeter.start();
+    for (int s = 0; s < STEPS; s++) {
+      optimizer.step();
+    }
+    double perStep = (double) meter.stop() / STEPS;
     System.out.printf("%s %s x%d: %.2f bytes per step%n", name, options, tensors, perStep);
     assertTrue(perStep < MAX_BYTES_PER_STEP, name + " allocates " + perStep + " bytes per step");
   }

@@ -10,7 +10,6 @@ import org.optim4j.optim.Optimizer;
 import org.optim4j.optim.Optimizers;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Generator;
-import org.optim4j.tensor.GradMode;
 import org.optim4j.tensor.Tensor;
 
 /**
@@ -41,12 +40,10 @@ public final class StepTiming {
       }
       int steps = Integer.parseInt(f[3]);
       double[] ms = new double[steps];
-      try (var noGrad = GradMode.noGrad()) {
-        for (int s = 0; s < steps; s++) {
-          long t0 = System.nanoTime();
-          optimizer.step();
-          ms[s] = (System.nanoTime() - t0) / 1e6;
-        }
+      for (int s = 0; s < steps; s++) {
+        long t0 = System.nanoTime();
+        optimizer.step();
+        ms[s] = (System.nanoTime() - t0) / 1e6;
       }
       Arrays.sort(ms);
       System.out.println(ms[steps / 2] + " " + ms[0]);
@@ -68,11 +65,10 @@ public final class StepTiming {
       kwargs.put(kv[0], parse(kv[1]));
     }
     Optimizer opt = Optimizers.create(name, params, kwargs);
-    try (var noGrad = GradMode.noGrad()) {
-      for (int s = 0; s < 3; s++) {
-        opt.step();
-      }
+    for (int s = 0; s < 3; s++) {
+      opt.step();
     }
+
     return opt;
   }
 
