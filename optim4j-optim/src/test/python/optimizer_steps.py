@@ -7,8 +7,8 @@ Run from the repository root after `mvn -q -B -o -pl optim4j-optim -am test-comp
 The optim4j side is org.optim4j.optim.perf.StepTiming, a JVM kept alive for the whole run and driven over
 its standard input, so that both sides are warm and every round times optim4j, then PyTorch's default
 (single-tensor on CPU), foreach and fused paths, one after the other on the same machine state. Prints the
-median over rounds of each side's median milliseconds per step, and each PyTorch time divided by optim4j's
-(above 1: optim4j is faster). "torch" is PyTorch's single-tensor path (foreach=False, its CPU default).
+median over rounds of each side's median milliseconds per step (and, in parentheses, the best single step of
+all rounds), and each PyTorch time divided by optim4j's (above 1: optim4j is faster). "torch" is PyTorch's single-tensor path (foreach=False, its CPU default).
 """
 import argparse
 import glob
@@ -44,7 +44,7 @@ def torch_median(opt_name, params, kwargs, steps):
         t0 = time.perf_counter()
         opt.step()
         times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def main():
@@ -73,17 +73,19 @@ def main():
             time.sleep(0.05)
             jvm.stdin.write(f"{opt_name} {tensors} {n} {args.steps} {opts}\n")
             jvm.stdin.flush()
-            results[name]["optim4j"].append(float(jvm.stdout.readline().split()[0]))
+            results[name]["optim4j"].append(tuple(float(x) for x in jvm.stdout.readline().split()))
             for variant, flags in (("torch", {"foreach": False}), ("foreach", {"foreach": True}),
                                    ("fused", {"fused": True})):
                 if variant in args.variants.split(","):
                     results[name][variant].append(torch_median(opt_name, params, dict(kwargs, **flags), args.steps))
         del params
-        res = {k: statistics.median(v) for k, v in results[name].items() if v}
-        line = f"{name:15s} optim4j {res['optim4j']:7.2f} ms"
+        res = {k: statistics.median(m for m, _ in v) for k, v in results[name].items() if v}
+        best = {k: min(b for _, b in v) for k, v in results[name].items() if v}
+        line = f"{name:17s} optim4j {res['optim4j']:6.2f} (best {best['optim4j']:6.2f}) ms"
         for variant in ("torch", "foreach", "fused"):
             if variant in res:
-                line += f" | {variant} {res[variant]:7.2f} ms ({res[variant] / res['optim4j']:.3f}x)"
+                line += (f" | {variant} {res[variant]:6.2f} ({best[variant]:6.2f}) ms "
+                         f"{res[variant] / res['optim4j']:.3f}x ({best[variant] / best['optim4j']:.3f}x)")
         print(line, flush=True)
     jvm.stdin.close()
     jvm.wait()
