@@ -134,19 +134,26 @@ public final class Parallel {
       }
     }
 
-    /** Runs the ranges of one call: 1 .. parts-1 on workers, 0 here; then waits for all and rethrows. */
+    /**
+     * Runs the ranges of one call: 1 .. parts-1 on workers, 0 here (and, if the thread count dropped while the
+     * caller was splitting, the ranges beyond the workers here too, in order); then waits for all and rethrows.
+     */
     void run(RangeBody body, int n, int parts) {
       this.body = body;
       this.n = n;
       this.parts = parts;
+      int handed = Math.min(parts - 1, workers.length);
       failure.set(null);
-      pending.set(parts - 1);
+      pending.set(handed);
       ticket++;
-      for (int p = 1; p < parts; p++) {
+      for (int p = 1; p <= handed; p++) {
         workers[p - 1].hand(ticket);
       }
       try {
         body.run(0, bound(n, parts, 1));
+        for (int p = handed + 1; p < parts; p++) {
+          body.run(bound(n, parts, p), bound(n, parts, p + 1));
+        }
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
       }
