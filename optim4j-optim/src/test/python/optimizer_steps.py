@@ -8,7 +8,8 @@ The optim4j side is org.optim4j.optim.perf.StepTiming, a JVM kept alive for the 
 its standard input, so that both sides are warm and every round times optim4j, then PyTorch's default
 (single-tensor on CPU), foreach and fused paths, one after the other on the same machine state. Prints the
 median over rounds of each side's median milliseconds per step (and, in parentheses, the best single step of
-all rounds), and each PyTorch time divided by optim4j's (above 1: optim4j is faster). "torch" is PyTorch's single-tensor path (foreach=False, its CPU default).
+all rounds), and the ratio PyTorch / optim4j (above 1: optim4j is faster) as the median over rounds of each
+round's ratio (and, in parentheses, the ratio of the best steps). "torch" is PyTorch's single-tensor path (foreach=False, its CPU default).
 """
 import argparse
 import glob
@@ -84,8 +85,10 @@ def main():
         line = f"{name:17s} optim4j {res['optim4j']:6.2f} (best {best['optim4j']:6.2f}) ms"
         for variant in ("torch", "foreach", "fused"):
             if variant in res:
+                # the median of the rounds' ratios: each round's two sides ran back to back, on the same load
+                paired = statistics.median(t[0] / j[0] for t, j in zip(results[name][variant], results[name]["optim4j"]))
                 line += (f" | {variant} {res[variant]:6.2f} ({best[variant]:6.2f}) ms "
-                         f"{res[variant] / res['optim4j']:.3f}x ({best[variant] / best['optim4j']:.3f}x)")
+                         f"{paired:.3f}x ({best[variant] / best['optim4j']:.3f}x)")
         print(line, flush=True)
     jvm.stdin.close()
     jvm.wait()
