@@ -21,7 +21,8 @@
 # Steps: (1) checks that .venv-torch holds torch 2.13, installing it there as tools/reference/check.sh does
 # when it does not (PYTHON=..., REFERENCE_PIP_ARGS=... as there); (2) builds optim4j-bench's jar when a
 # source is newer; (3) builds bench/stream/triad.c with gcc and OpenMP and measures the STREAM triad with
-# 2 threads (again at the end; the best counts); (4) for every workload, runs it in optim4j
+# 2 threads (again before each round of an optimizer workload and at the end: on a shared machine the
+# bandwidth left to us varies from second to second; the best counts); (4) for every workload, runs it in optim4j
 # (org.optim4j.bench.Workloads) and in each PyTorch variant (bench/torch_workloads.py), one fresh process
 # each, alternating them round after round (A B A B ...), so that both sides see the same machine load;
 # (5) prints the medians and median ratios (bench/compare_summary.py) and saves them as summary.md.
@@ -122,6 +123,15 @@ out="$(cd "$out" && pwd)"
 : > "$out/results.jsonl"
 : > "$out/triad.jsonl"
 
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(uname -srm), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "torch: $("$PY" -c 'import torch; print(torch.__version__, torch.backends.cpu.get_cpu_capability())')"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "options: rounds $rounds, groups $only, quick $quick, omp-passive $omp_passive, JAVA_OPTS '${JAVA_OPTS:-}'"
+} > "$out/machine.txt"
+
 # (3) STREAM triad
 gcc -O3 -march=native -fopenmp "$ROOT/bench/stream/triad.c" -o "$out/triad" || die "cannot build bench/stream/triad.c"
 triad() {
@@ -156,12 +166,14 @@ record() {  # record CASE ROUND SIDE JSON LOAD
     "$1" "$2" "$3" "$5" "$omp_passive" "$4" >> "$out/results.jsonl"
 }
 
-# compare CASE "OPTIM4J_ARGS" "TORCH_ARGS" VARIANT...; with JAVA_VECTOR=1 the JVM gets the Vector API module
+# compare CASE "OPTIM4J_ARGS" "TORCH_ARGS" VARIANT...; with JAVA_VECTOR=1 the JVM gets the Vector API module,
+# with TRIAD=1 every round starts with a triad measurement (the best of all of them is the bandwidth)
 compare() {
   local case="$1" mine="$2" theirs="$3"
   shift 3
   local r line variant ms summary load
   for r in $(seq 1 "$rounds"); do
+    [ "${TRIAD:-0}" = 1 ] && triad 2>/dev/null
     load=$(cut -d' ' -f1 /proc/loadavg)
     # shellcheck disable=SC2086
     if [ "${JAVA_VECTOR:-0}" = 1 ]; then
@@ -195,9 +207,9 @@ optim_cases() {  # optim_cases OPTIMIZER STATE_DTYPE TORCH_VARIANT...
 
 echo "compare-pytorch.sh: $rounds rounds, groups $only$([ "$omp_passive" = 1 ] && echo ", PyTorch with OMP_WAIT_POLICY=PASSIVE"), results in $out" >&2
 if selected optim; then
-  optim_cases Adam float32 default foreach fused
-  optim_cases AdamW float32 default fused
-  optim_cases SGD float32 default fused
+  TRIAD=1 optim_cases Adam float32 default foreach fused
+  TRIAD=1 optim_cases AdamW float32 default fused
+  TRIAD=1 optim_cases SGD float32 default fused
 fi
 if selected bf16; then
   probe=$(JAVA_OPTS="${JAVA_OPTS:-} --add-modules jdk.incubator.vector" optim4j_cmd optim --optimizer Adam \
@@ -206,7 +218,7 @@ if selected bf16; then
   if [ -n "$reason" ]; then
     echo "compare-pytorch.sh: bf16 skipped: $reason" >&2
   else
-    JAVA_VECTOR=1 optim_cases Adam bfloat16 default fused
+    JAVA_VECTOR=1 TRIAD=1 optim_cases Adam bfloat16 default fused
   fi
 fi
 if selected gemm; then

@@ -1,6 +1,7 @@
 """Summarises the runs of bench/compare-pytorch.sh: medians over the rounds and median ratios.
 
-usage: python3 bench/compare_summary.py RUN_DIR      (reads RUN_DIR/results.jsonl and RUN_DIR/triad.jsonl)
+usage: python3 bench/compare_summary.py RUN_DIR
+(reads RUN_DIR/results.jsonl, RUN_DIR/triad.jsonl and RUN_DIR/machine.txt; writes RUN_DIR/summary.md)
 
 Each line of results.jsonl is {"case": ..., "round": r, "side": "optim4j" | "torch-<variant>", "result": {...}}
 with result the JSON line of Workloads (optim4j) or torch_workloads.py (torch). For every case and torch
@@ -61,10 +62,16 @@ def main():
     for row in rows:
         cases.setdefault(row["case"], {}).setdefault(row["side"], {})[row["round"]] = row["result"]
     out = []
+    machine = os.path.join(run, "machine.txt")
+    if os.path.exists(machine):
+        with open(machine) as f:
+            out += [line.rstrip("\n") + "  " for line in f]   # two spaces: a Markdown line break
+        out.append("")
     if triads:
-        medians = ", ".join(f"{t['median_gbs']:.1f}" for t in triads)
-        out.append(f"STREAM triad ({triads[0]['threads']} threads, {triads[0]['elements']:,} doubles per array): "
-                   f"best {triad:.1f} GB/s over {len(triads)} runs (their medians: {medians} GB/s)")
+        bests = statistics.median(t["best_gbs"] for t in triads)
+        out.append(f"STREAM triad ({triads[0]['threads']} threads, {triads[0]['elements']:,} doubles per array, "
+                   f"best of {triads[0]['reps']} each): best {triad:.1f} GB/s over {len(triads)} runs, "
+                   f"median run {bests:.1f} GB/s; the % of triad below are relative to the best")
         out.append("")
     loads = [row["load1"] for row in rows if "load1" in row]
     if loads:
