@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.optim4j.data.TensorDataset;
 import org.optim4j.tensor.DType;
 import org.optim4j.tensor.Generator;
@@ -54,12 +56,26 @@ public final class Workloads {
   private final Map<String, String> args = new LinkedHashMap<>();
   private final Map<String, Object> out = new LinkedHashMap<>();
 
+  private static final Map<String, Set<String>> OPTIONS = Map.of(
+      "optim", Set.of("optimizer", "elements", "tensors", "state-dtype", "warmup", "reps", "threads"),
+      "gemm", Set.of("n", "warmup", "reps", "threads"),
+      "epoch", Set.of("model", "data", "train-samples", "warmup-batches", "threads"));
+
   private Workloads(String[] argv) {
+    Set<String> known = OPTIONS.get(argv[0]);
+    if (known == null) {
+      throw new UsageException("unknown workload '" + argv[0] + "'; expected optim, gemm or epoch");
+    }
     for (int i = 1; i < argv.length; i++) {
       if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
         throw new UsageException("expected --option value pairs after the workload, got '" + argv[i] + "'");
       }
-      args.put(argv[i].substring(2), argv[++i]);
+      String key = argv[i].substring(2);
+      if (!known.contains(key)) {
+        throw new UsageException("unknown option --" + key + " for " + argv[0] + "; known: --"
+            + String.join(", --", new TreeSet<>(known)));
+      }
+      args.put(key, argv[++i]);
     }
     out.put("impl", "optim4j");
     out.put("workload", argv[0]);
@@ -73,17 +89,14 @@ public final class Workloads {
   public static void main(String[] argv) {
     Workloads w;
     try {
-      if (argv.length == 0) {
-        throw new UsageException("no workload given");
-      }
-      w = new Workloads(argv);
+      w = parse(argv);
       Parallel.setThreads(w.integer("threads", 2));
       w.out.put("threads", Parallel.threads());
       switch (argv[0]) {
         case "optim" -> w.optim();
         case "gemm" -> w.gemm();
         case "epoch" -> w.epoch();
-        default -> throw new UsageException("unknown workload '" + argv[0] + "'; expected optim, gemm or epoch");
+        default -> throw new IllegalStateException("no runner for " + argv[0]);
       }
     } catch (UsageException e) {
       System.err.println("Workloads: " + e.getMessage());
@@ -92,6 +105,14 @@ public final class Workloads {
       return;
     }
     System.out.println(json(w.out));
+  }
+
+  /** The workload and options of {@code argv}; a wrong command line throws {@link UsageException}. */
+  static Workloads parse(String[] argv) {
+    if (argv.length == 0) {
+      throw new UsageException("no workload given");
+    }
+    return new Workloads(argv);
   }
 
   /** A wrong command line. */

@@ -3,6 +3,7 @@ package org.optim4j.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -79,5 +80,17 @@ class WorkloadsTest {
     String out = buffer.toString(StandardCharsets.UTF_8).strip();
     assertFalse(out.contains("\n"), out);
     return out;
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    assertEquals("unknown option --elemnts for optim; known: --elements, --optimizer, --reps, --state-dtype, "
+        + "--tensors, --threads, --warmup", usageError("optim", "--elemnts", "10"));
+    assertEquals("unknown workload 'sgemm'; expected optim, gemm or epoch", usageError("sgemm"));
+  }
+
+  private static String usageError(String... args) {
+    RuntimeException e = assertThrows(RuntimeException.class, () -> Workloads.parse(args));
+    return e.getMessage();
   }
 }
