@@ -54,8 +54,31 @@ def cnn():
                          nn.ReLU(), nn.Flatten(), nn.Linear(256, 200), nn.ReLU(), nn.Linear(200, 10))
 
 
+def train_batches(model, opt, loss_fn, x, y, perm, batch_size=100):
+    """The timed loop of one epoch over the samples in the order perm: per batch zero_grad, forward,
+    cross-entropy, backward, step, loss.item() and the batch accuracy. Returns (loss sum, correct count)."""
+    loss_sum = 0.0
+    correct = 0.0
+    for b in range(0, perm.shape[0], batch_size):
+        idx = perm[b:b + batch_size]
+        xb, yb = x[idx], y[idx]
+        opt.zero_grad()
+        y_hat = model(xb)
+        loss = loss_fn(y_hat, yb)
+        loss.backward()
+        opt.step()
+        loss_sum += loss.item() * xb.shape[0]
+        correct += (y_hat.argmax(1) == yb).float().mean().item() * xb.shape[0]
+    return loss_sum, correct
+
+
+def sgd(model):
+    """The optimizer of `optim4j train`'s seed runs: SGD(lr=0.1, momentum=0.9, weight_decay=5e-4)."""
+    return torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+
+
 def epoch_times(model, x, y, epochs, batch_size=100):
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+    opt = sgd(model)
     loss_fn = nn.CrossEntropyLoss()
     g = torch.Generator().manual_seed(2)
     n = x.shape[0]
@@ -64,18 +87,7 @@ def epoch_times(model, x, y, epochs, batch_size=100):
     for epoch in range(epochs):
         perm = torch.randperm(n, generator=g)
         start = time.perf_counter()
-        loss_sum = 0.0
-        correct = 0.0
-        for b in range(0, n, batch_size):
-            idx = perm[b:b + batch_size]
-            xb, yb = x[idx], y[idx]
-            opt.zero_grad()
-            y_hat = model(xb)
-            loss = loss_fn(y_hat, yb)
-            loss.backward()
-            opt.step()
-            loss_sum += loss.item() * xb.shape[0]
-            correct += (y_hat.argmax(1) == yb).float().mean().item() * xb.shape[0]
+        loss_sum, correct = train_batches(model, opt, loss_fn, x, y, perm, batch_size)
         times.append(time.perf_counter() - start)
         print(f"  epoch {epoch + 1}: {times[-1]:.2f} s (loss {loss_sum / n:.4f}, accuracy {correct / n:.4f})",
               flush=True)
