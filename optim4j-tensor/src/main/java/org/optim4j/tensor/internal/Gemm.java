@@ -1,6 +1,11 @@
 package org.optim4j.tensor.internal;
 
+import java.lang.System.Logger.Level;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * The one entry point of every dense matrix product in optim4j: {@code C ← α·op(A)·op(B) + β·C}.
@@ -16,14 +21,24 @@ import java.util.Objects;
  * When {@code β = 0}, C is overwritten without being read (NaNs and infinities in C are ignored). When
  * {@code k = 0} or {@code α = 0}, the result is {@code β·C} and A and B are not read.
  *
- * <p>The work is done by a pluggable {@link GemmBackend}; the default is the pure-Java blocked kernel
- * ({@code GemmFloatKernels} and its derived double twin), which splits C across
- * {@link Parallel#threads()} threads by rows or columns, never along k, so its results are bit-identical
- * for every thread count.
+ * <p>The work is done by a pluggable {@link GemmBackend}. The pure-Java blocked kernel
+ * ({@code GemmFloatKernels} and its derived double twin) splits C across {@link Parallel#threads()} threads
+ * by rows or columns, never along k, so its results are bit-identical for every thread count.
+ *
+ * <p><b>Choosing the backend.</b> When this class is initialised, it asks {@link ServiceLoader} for
+ * {@link GemmBackend} providers on the class path of its own class loader (optim4j-blas registers its
+ * OpenBLAS backend this way) and uses the first one that loads; a provider whose construction fails is
+ * skipped with a warning on {@link System.Logger} naming the reason. With none, or with the system property
+ * {@value #BACKEND_PROPERTY}{@code =java}, the pure-Java kernel computes every product.
+ * {@link #setBackend} changes the choice later, for instance to pin the Java kernel in a test that needs its
+ * exact bits.
  */
 public final class Gemm {
+  /** System property read once, when this class is initialised: {@code java} forces the pure-Java kernel. */
+  public static final String BACKEND_PROPERTY = "optim4j.gemm";
   private static final GemmBackend JAVA = new JavaBackend();
-  private static volatile GemmBackend backend = JAVA;
+  private static volatile GemmBackend backend = discover(System.getProperty(BACKEND_PROPERTY),
+      ServiceLoader.load(GemmBackend.class, Gemm.class.getClassLoader()).iterator(), Gemm::warn);
 
   private Gemm() {}
 
@@ -32,13 +47,13 @@ public final class Gemm {
     return backend;
   }
 
-  /** Returns the pure-Java backend, the default. */
+  /** Returns the pure-Java backend, the fallback. */
   public static GemmBackend javaBackend() {
     return JAVA;
   }
 
   /**
-   * Routes every later product to {@code newBackend}; pass {@link #javaBackend()} to restore the default.
+   * Routes every later product to {@code newBackend}; pass {@link #javaBackend()} for the pure-Java kernel.
    *
    * @throws NullPointerException if {@code newBackend} is null
    */
@@ -99,6 +114,38 @@ public final class Gemm {
       return;
     }
     backend.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * The backend chosen at initialisation: the pure-Java kernel when {@code choice} is {@code "java"}, else
+   * the first of {@code providers} that can be constructed, else the pure-Java kernel. Each provider that
+   * fails is reported to {@code warn}.
+   */
+  static GemmBackend discover(String choice, Iterator<GemmBackend> providers, Consumer<String> warn) {
+    if (JAVA.name().equals(choice)) {
+      return JAVA;
+    }
+    try {
+      while (providers.hasNext()) {
+        try {
+          return providers.next();
+        } catch (ServiceConfigurationError | LinkageError e) {
+          warn.accept(unavailable(e));
+        }
+      }
+    } catch (ServiceConfigurationError | LinkageError e) {
+      warn.accept(unavailable(e));
+    }
+    return JAVA;
+  }
+
+  private static void warn(String message) {
+    System.getLogger(Gemm.class.getName()).log(Level.WARNING, message);
+  }
+
+  private static String unavailable(Throwable e) {
+    String reason = e.getCause() != null ? e.getMessage() + ": " + e.getCause() : e.toString();
+    return "optim4j: GEMM backend not available (" + reason + "); matrix products use the pure-Java kernel";
   }
 
   private static void checkSizes(boolean transA, boolean transB, int m, int n, int k,

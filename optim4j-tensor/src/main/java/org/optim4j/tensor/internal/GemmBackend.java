@@ -1,8 +1,12 @@
 package org.optim4j.tensor.internal;
 
 /**
- * A provider of the dense matrix product behind {@link Gemm}: the pure-Java kernels by default, a native
- * BLAS when one is plugged in with {@link Gemm#setBackend(GemmBackend)}.
+ * A provider of the dense matrix product behind {@link Gemm}: the pure-Java kernels, or a native BLAS.
+ *
+ * <p>{@link Gemm} discovers implementations with {@link java.util.ServiceLoader}: a module registers one in
+ * {@code META-INF/services/org.optim4j.tensor.internal.GemmBackend}, with a public no-argument constructor
+ * that throws when the backend cannot work on this machine (Gemm then keeps the pure-Java kernel). One can
+ * also be installed with {@link Gemm#setBackend(GemmBackend)}.
  *
  * <p>Both methods have row-major BLAS semantics, {@code C ← α·op(A)·op(B) + β·C}, exactly as documented
  * on {@link Gemm}. {@link Gemm} validates the arguments and drops empty products ({@code m = 0} or
