@@ -2,7 +2,11 @@ package org.optim4j.blas;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.bytedeco.javacpp.Loader;
 
 /**
@@ -13,12 +17,13 @@ import org.bytedeco.javacpp.Loader;
  * <ol>
  * <li>the platform must be {@value #PLATFORM}, the only one whose OpenBLAS binaries this module depends on
  *     and whose shim the build compiles;
- * <li>the shim, a resource of this jar when gcc was present at build time, is extracted by JavaCPP's
- *     {@link Loader#cacheResource} (into {@code ~/.javacpp/cache}, shared safely between processes) and
- *     loaded with {@link System#load};
- * <li>OpenBLAS is the {@code libopenblas.so.0} of the {@code org.bytedeco:openblas} jar, extracted the same
- *     way beside the Fortran runtime it needs, which is loaded first; the system property
- *     {@value #LIBRARY_PROPERTY} names another library with the CBLAS symbols instead;
+ * <li>the shim, a resource of this jar when gcc was present at build time, is copied to a private file in
+ *     JavaCPP's cache directory ({@code ~/.javacpp/cache}), loaded with {@link System#load} and deleted
+ *     (the mapping stays), so that no two builds of optim4j-blas ever share or overwrite a file;
+ * <li>OpenBLAS is the {@code libopenblas.so.0} of the {@code org.bytedeco:openblas} jar, extracted by
+ *     JavaCPP's {@link Loader#cacheResource} (once, shared safely between processes) beside the Fortran
+ *     runtime it needs, which is loaded first; the system property {@value #LIBRARY_PROPERTY} names another
+ *     library with the CBLAS symbols instead;
  * <li>the shim opens it ({@code dlopen}), finds {@code cblas_sgemm} and {@code cblas_dgemm}, sets OpenBLAS to
  *     one thread, and a 2×2 product in each precision checks the whole chain.
  * </ol>
@@ -71,7 +76,7 @@ final class OpenBlas {
       throw new IllegalStateException("the JNI shim " + SHIM_RESOURCE
           + " is not in optim4j-blas (gcc was missing when it was built)");
     }
-    loadFile(cache(shim), "the JNI shim");
+    loadShim(shim);
     String library = System.getProperty(LIBRARY_PROPERTY);
     if (library == null) {
       for (String runtime : RUNTIME) {
@@ -103,6 +108,23 @@ final class OpenBlas {
       return Loader.cacheResource(resource);
     } catch (IOException e) {
       throw new IllegalStateException("cannot extract " + resource + ": " + e, e);
+    }
+  }
+
+  private static void loadShim(URL shim) {
+    Path copy = null;
+    try {
+      copy = Files.createTempFile(Loader.getCacheDir().toPath(), "liboptim4j-blas", ".so");
+      try (InputStream in = shim.openStream()) {
+        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      }
+      loadFile(copy.toFile(), "the JNI shim");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot copy the JNI shim out of " + shim + ": " + e, e);
+    } finally {
+      if (copy != null) {
+        copy.toFile().delete();
+      }
     }
   }
 
