@@ -74,7 +74,7 @@ final class OpenBlas {
     URL shim = OpenBlas.class.getResource(SHIM_RESOURCE);
     if (shim == null) {
       throw new IllegalStateException("the JNI shim " + SHIM_RESOURCE
-          + " is not in optim4j-blas (gcc was missing when it was built)");
+          + " is not in optim4j-blas (its build found no gcc or no JDK headers)");
     }
     loadShim(shim);
     String library = System.getProperty(LIBRARY_PROPERTY);

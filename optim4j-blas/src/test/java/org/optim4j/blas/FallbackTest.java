@@ -59,7 +59,7 @@ class FallbackTest {
       assertFalse(run.err.contains(WARNING), run.err);
     } else {
       assertEquals("java 11.0", run.out, run.err);
-      assertTrue(run.err.contains(WARNING) && run.err.contains("gcc was missing"), run.err);
+      assertTrue(run.err.contains(WARNING) && run.err.contains("found no gcc"), run.err);
     }
   }
 
