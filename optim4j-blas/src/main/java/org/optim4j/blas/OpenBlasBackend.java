@@ -16,12 +16,12 @@ import org.optim4j.tensor.internal.Parallel;
  * <p><b>Arrays.</b> The shim pins the Java arrays with {@code GetPrimitiveArrayCritical}, which on HotSpot
  * passes the arrays themselves, and OpenBLAS computes in place. JavaCPP's own {@code cblas_sgemm(float[] …)}
  * goes through {@code Get<T>ArrayElements}, which copies every array in and out, and its pointer API needs
- * off-heap buffers filled and drained on every call. Measured on one thread (CPU time, so that the other
- * processes of a shared 2-core Zen 3 did not count), GFLOP/s:
+ * off-heap buffers filled and drained on every call. Measured with a prototype of the shim on one thread, three
+ * rounds, as CPU time so that the other processes of a shared 2-core Zen 3 did not count, GFLOP/s:
  * <pre>
  *                      pinned   JavaCPP float[]   JavaCPP off-heap
  * 1024×1024×1024        82–88        56–84             80–84
- * 100×512×784           69–73        63–65             66–67
+ * 100×512×784           69–73        63–65             65–67
  * 64×1600×800           62–67        51–57             57–59
  * 32×57600×25           34–36        19–21             22–28
  * </pre>
@@ -32,11 +32,12 @@ import org.optim4j.tensor.internal.Parallel;
  * Java kernel, by rows or (when C is wider than tall) by columns, never along k, each part one single-threaded
  * OpenBLAS call on the thread that runs it. {@link Parallel} stays the one owner of the thread count: a change
  * of {@link Parallel#setThreads} applies at the next product, and a product started inside a {@link Parallel}
- * worker runs on that worker alone, so nothing is oversubscribed. OpenBLAS's own threads were measured as
- * the alternative, with their count set from {@link Parallel#threads()}: no faster when the machine is
- * quiet (1024³ f32: 174 against 170 GFLOP/s with this split), and several times slower when other processes
- * compete for the cores (100×784×512: 18 against 67), because its threads spin while they wait for each
- * other; they would also run beside the {@link Parallel} workers when a product is started inside one.
+ * worker runs on that worker alone, so nothing is oversubscribed. OpenBLAS's own threads, their count set
+ * from {@link Parallel#threads()}, were measured as the alternative with the same prototype (2 threads, best
+ * of five rounds): no faster when the machine was quiet (1024³ f32: 174 against 170 GFLOP/s with this
+ * split), and several times slower when other processes competed for the cores (100×784×512: 18 against 67),
+ * because its threads spin while they wait for each other; they would also run beside the {@link Parallel}
+ * workers when a product is started inside one.
  *
  * <p><b>Results</b> are those of OpenBLAS: they differ from the Java kernel's in the last bits (another
  * summation order), and may differ between thread counts, because the parts a product is split into are
