@@ -206,11 +206,14 @@ final class Pointwise {
     }
   }
 
-  /** ReLU's backward: {@code g} where {@code out > 0}, else 0 ({@code g} and {@code out} of one shape). */
+  /**
+   * ReLU's backward, PyTorch's {@code threshold_backward(g, out, 0)}: 0 where {@code out <= 0}, else
+   * {@code g} ({@code g} and {@code out} of one shape).
+   */
   static Tensor reluBackward(Tensor g, Tensor out) {
     DType rt = g.dtype();
     if (rt != out.dtype() || !rt.isFloatingPoint() || rt == DType.BFLOAT16) {
-      return g.mul(out.gt(0).to(rt));
+      return Tensor.where(out.le(0), Tensor.zeros(rt), g);
     }
     Tensor gc = prepare(g, rt, out.shapeRef());
     Tensor oc = prepare(out, rt, out.shapeRef());

@@ -17,9 +17,11 @@ import java.util.Arrays;
  * input      gCols[k, n·L + l]  = Σₒ W[o, k]·gOut[o, n·L + l],  then col2im adds gCols into gX
  * bias       gB[o]              = Σ_{n,l} gOut[n, o, l]  (in double, rounded once)
  * </pre>
- * im2col, col2im and the layout copies are split across threads by image; each element is written by
- * one thread in a fixed order, and the chunking depends only on the shapes, so results do not depend
- * on the thread count.
+ * The column matrix is walked row by row (a row is one kernel tap of one input channel over all images
+ * of the chunk): im2col splits its rows across threads, col2im its input channels, and the layout copies
+ * split the images. Each element is written by one thread in a fixed order, and the chunking depends
+ * only on the shapes, so results do not depend on the thread count. The column, product and gradient
+ * matrices are per-thread scratch buffers reused from call to call.
  */
 @SuppressWarnings("cast") // the casts are needed in the float source and redundant in its double twin
 public final class ConvFloatKernels {
@@ -27,6 +29,15 @@ public final class ConvFloatKernels {
   private static final int CHUNK_ELEMENTS = 1 << 22;
   /** Elements per thread below which a copy stays on the calling thread. */
   private static final int GRAIN = 1 << 14;
+  /** Scratch slots: the column matrix, the product of a chunk, the gathered upstream gradient. */
+  private static final int COLS = 0;
+  private static final int PRODUCT = 1;
+  private static final int GATHERED = 2;
+  /**
+   * Each thread's scratch buffers, kept from one call to the next: they are rewritten in full before
+   * being read, and allocating them anew (several MiB each) cost more than the im2col that fills them.
+   */
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
   private ConvFloatKernels() {}
 
@@ -45,8 +56,8 @@ public final class ConvFloatKernels {
     int k = g.colRows();
     int og = g.outPerGroup();
     int chunk = chunk(g);
-    float[] cols = new float[k * chunk * l];
-    float[] prod = chunk > 1 ? new float[og * chunk * l] : null;
+    float[] cols = scratch(COLS, k * chunk * l);
+    float[] prod = chunk > 1 ? scratch(PRODUCT, og * chunk * l) : null;
     for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
       int nb = Math.min(chunk, g.batch() - n0);
       int width = nb * l;
@@ -91,10 +102,7 @@ public final class ConvFloatKernels {
         for (int o = from; o < to; o++) {
           double s = 0;
           for (int n = 0; n < g.batch(); n++) {
-            int row = gOff + (n * outCh + o) * l;
-            for (int j = 0; j < l; j++) {
-              s += gOut[row + j];
-            }
+            s += ElementwiseFloatKernels.sum(gOut, gOff + (n * outCh + o) * l, 1, l);
           }
           gb[o] = (float) s;
         }
@@ -107,8 +115,8 @@ public final class ConvFloatKernels {
       return;
     }
     int chunk = chunk(g);
-    float[] cols = new float[k * chunk * l];
-    float[] gathered = chunk > 1 ? new float[outCh * chunk * l] : null;
+    float[] cols = scratch(COLS, k * chunk * l);
+    float[] gathered = chunk > 1 ? scratch(GATHERED, outCh * chunk * l) : null;
     for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
       int nb = Math.min(chunk, g.batch() - n0);
       int width = nb * l;
@@ -140,6 +148,15 @@ public final class ConvFloatKernels {
     return (int) Math.max(1L, Math.min(g.batch(), CHUNK_ELEMENTS / perImage));
   }
 
+  /** This thread's scratch buffer {@code slot}, of at least {@code n} elements (contents undefined). */
+  private static float[] scratch(int slot, int n) {
+    float[][] buffers = SCRATCH.get();
+    if (buffers[slot].length < n) {
+      buffers[slot] = new float[n];
+    }
+    return buffers[slot];
+  }
+
   private static int grain(long perImage) {
     return (int) Math.max(1L, GRAIN / Math.max(1L, perImage));
   }
@@ -150,77 +167,125 @@ public final class ConvFloatKernels {
     }
   }
 
-  /** Writes the columns of images n0 … n0+nb-1, group gi, into {@code cols} [K, nb·L]. */
+  /**
+   * Writes the columns of images n0 … n0+nb-1, group gi, into {@code cols} [K, nb·L]. The matrix is
+   * filled row by row (each row is written front to back, the prefetcher's favourite pattern), and the
+   * rows are split across threads. For one row, the inputs read are one channel plane of each image.
+   */
   private static void im2col(ConvGeometry g, float[] x, int xOff, int n0, int nb, int gi, float[] cols) {
     int l = g.colCols();
     int ld = nb * l;
     int plane = g.height() * g.width();
-    Parallel.forRange(nb, grain((long) g.colRows() * l), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int src = xOff + ((n0 + i) * g.inChannels() + gi * g.inPerGroup()) * plane;
-        image(g, x, src, cols, i * l, ld, false);
-      }
-    });
-  }
-
-  /** Adds the columns {@code cols} [K, nb·L] of images n0 … n0+nb-1, group gi, into {@code gx}. */
-  private static void col2im(ConvGeometry g, float[] cols, int n0, int nb, int gi, float[] gx) {
-    int l = g.colCols();
-    int ld = nb * l;
-    int plane = g.height() * g.width();
-    Parallel.forRange(nb, grain((long) g.colRows() * l), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int dst = ((n0 + i) * g.inChannels() + gi * g.inPerGroup()) * plane;
-        image(g, gx, dst, cols, i * l, ld, true);
+    int taps = g.kernelH() * g.kernelW();
+    int first = xOff + (n0 * g.inChannels() + gi * g.inPerGroup()) * plane;
+    int imageStride = g.inChannels() * plane;
+    Parallel.forRange(g.colRows(), grain(ld), (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int c = r / taps;
+        int ki = r % taps / g.kernelW();
+        int kj = r % g.kernelW();
+        for (int i = 0; i < nb; i++) {
+          tap(g, ki, kj, x, first + i * imageStride + c * plane, cols, r * ld + i * l, false);
+        }
       }
     });
   }
 
   /**
-   * One image: im2col copies {@code img} into the column block at {@code colOff} (row stride {@code ld});
-   * with {@code back}, col2im adds that block into {@code img} instead.
+   * Adds the columns {@code cols} [K, nb·L] of images n0 … n0+nb-1, group gi, into {@code gx}. The input
+   * channels are split across threads (the rows of one channel add into the same planes, so they stay on
+   * one thread), or the images when there are fewer channels than threads. Either way each element of
+   * {@code gx} receives its terms in the order of the kernel taps, whatever the thread count.
    */
-  private static void image(ConvGeometry g, float[] img, int imgOff, float[] cols, int colOff, int ld,
+  private static void col2im(ConvGeometry g, float[] cols, int n0, int nb, int gi, float[] gx) {
+    int l = g.colCols();
+    int ld = nb * l;
+    int plane = g.height() * g.width();
+    int taps = g.kernelH() * g.kernelW();
+    int channels = g.inPerGroup();
+    int first = (n0 * g.inChannels() + gi * channels) * plane;
+    int imageStride = g.inChannels() * plane;
+    boolean byChannel = channels >= Parallel.threads();
+    int units = byChannel ? channels : nb;
+    Parallel.forRange(units, grain(byChannel ? (long) taps * ld : (long) g.colRows() * l), (from, to) -> {
+      int c0 = byChannel ? from : 0;
+      int c1 = byChannel ? to : channels;
+      int i0 = byChannel ? 0 : from;
+      int i1 = byChannel ? nb : to;
+      for (int c = c0; c < c1; c++) {
+        for (int t = 0; t < taps; t++) {
+          int r = c * taps + t;
+          for (int i = i0; i < i1; i++) {
+            tap(g, t / g.kernelW(), t % g.kernelW(), gx, first + i * imageStride + c * plane, cols, r * ld + i * l,
+                true);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * One kernel tap (ki, kj) of one image's channel plane at {@code imgOff}: im2col copies the pixels under
+   * the tap at every output position into the L columns at {@code colOff}; with {@code back}, col2im adds
+   * those columns into the plane instead. The output columns [owLo, owHi) are those whose tap lies inside
+   * the input's width, the others read the zero padding. Every run is a plain indexed loop (unit stride
+   * when the stride is 1), which the JIT vectorises when it is long and keeps cheap when it is short (a
+   * 4×4 output has runs of 4).
+   */
+  private static void tap(ConvGeometry g, int ki, int kj, float[] img, int imgOff, float[] cols, int colOff,
       boolean back) {
     int h = g.height();
     int wd = g.width();
-    int outH = g.outH();
     int outW = g.outW();
-    int sH = g.strideH();
     int sW = g.strideW();
-    for (int c = 0; c < g.inPerGroup(); c++) {
-      for (int ki = 0; ki < g.kernelH(); ki++) {
-        for (int kj = 0; kj < g.kernelW(); kj++) {
-          int row = colOff + ((c * g.kernelH() + ki) * g.kernelW() + kj) * ld;
-          int iwBase = kj * g.dilationW() - g.padW();
-          int owLo = iwBase >= 0 ? 0 : Math.min(outW, (-iwBase + sW - 1) / sW);
-          int owHi = wd - 1 - iwBase < 0 ? owLo : Math.max(owLo, Math.min(outW, (wd - 1 - iwBase) / sW + 1));
-          for (int oh = 0; oh < outH; oh++) {
-            int ih = oh * sH - g.padH() + ki * g.dilationH();
-            int dst = row + oh * outW;
-            boolean inside = ih >= 0 && ih < h;
-            int src = imgOff + (c * h + ih) * wd + iwBase;
-            if (back) {
-              if (inside) {
-                for (int ow = owLo; ow < owHi; ow++) {
-                  img[src + ow * sW] += cols[dst + ow];
-                }
-              }
-            } else if (!inside) {
-              Arrays.fill(cols, dst, dst + outW, 0);
-            } else {
-              Arrays.fill(cols, dst, dst + owLo, 0);
-              if (sW == 1) {
-                System.arraycopy(img, src + owLo, cols, dst + owLo, owHi - owLo);
-              } else {
-                for (int ow = owLo; ow < owHi; ow++) {
-                  cols[dst + ow] = img[src + ow * sW];
-                }
-              }
-              Arrays.fill(cols, dst + owHi, dst + outW, 0);
-            }
-          }
+    int iwBase = kj * g.dilationW() - g.padW();
+    int owLo = iwBase >= 0 ? 0 : Math.min(outW, (-iwBase + sW - 1) / sW);
+    int owHi = wd - 1 - iwBase < 0 ? owLo : Math.max(owLo, Math.min(outW, (wd - 1 - iwBase) / sW + 1));
+    for (int oh = 0; oh < g.outH(); oh++) {
+      int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
+      int dst = colOff + oh * outW;
+      boolean inside = ih >= 0 && ih < h;
+      int src = imgOff + ih * wd + iwBase;
+      if (back) {
+        if (inside) {
+          addRun(cols, dst, img, src, sW, owLo, owHi);
         }
+      } else if (!inside) {
+        Arrays.fill(cols, dst, dst + outW, 0);
+      } else {
+        if (owLo > 0) {
+          Arrays.fill(cols, dst, dst + owLo, 0);
+        }
+        copyRun(img, src, sW, cols, dst, owLo, owHi);
+        if (owHi < outW) {
+          Arrays.fill(cols, dst + owHi, dst + outW, 0);
+        }
+      }
+    }
+  }
+
+  /** {@code cols[dst + ow] = img[src + ow·sW]} for ow in [lo, hi). */
+  private static void copyRun(float[] img, int src, int sW, float[] cols, int dst, int lo, int hi) {
+    if (sW == 1) {
+      for (int ow = lo; ow < hi; ow++) {
+        cols[dst + ow] = img[src + ow];
+      }
+    } else {
+      for (int ow = lo; ow < hi; ow++) {
+        cols[dst + ow] = img[src + ow * sW];
+      }
+    }
+  }
+
+  /** {@code img[src + ow·sW] += cols[dst + ow]} for ow in [lo, hi). */
+  private static void addRun(float[] cols, int dst, float[] img, int src, int sW, int lo, int hi) {
+    if (sW == 1) {
+      for (int ow = lo; ow < hi; ow++) {
+        img[src + ow] += cols[dst + ow];
+      }
+    } else {
+      for (int ow = lo; ow < hi; ow++) {
+        img[src + ow * sW] += cols[dst + ow];
       }
     }
   }
