@@ -137,6 +137,82 @@ public final class ElementwiseFloatKernels {
     return Math.pow(x, y);
   }
 
+  /** {@code out[i] = a[i] cmp b[i]} for {@code i < n}, with the comparison codes of {@link KernelOps}. */
+  public static void compare(int cmp, float[] a, int ao, float[] b, int bo, boolean[] out, int oo, int n) {
+    switch (cmp) {
+      case EQ:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] == b[bo + i];
+        }
+        break;
+      case NE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] != b[bo + i];
+        }
+        break;
+      case GT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] > b[bo + i];
+        }
+        break;
+      case LT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] < b[bo + i];
+        }
+        break;
+      case GE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] >= b[bo + i];
+        }
+        break;
+      case LE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] <= b[bo + i];
+        }
+        break;
+      default:
+        throw new IllegalArgumentException("comparison " + cmp);
+    }
+  }
+
+  /** {@code out[i] = a[i] cmp s} for {@code i < n}. */
+  public static void compareScalar(int cmp, float[] a, int ao, float s, boolean[] out, int oo, int n) {
+    switch (cmp) {
+      case EQ:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] == s;
+        }
+        break;
+      case NE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] != s;
+        }
+        break;
+      case GT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] > s;
+        }
+        break;
+      case LT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] < s;
+        }
+        break;
+      case GE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] >= s;
+        }
+        break;
+      case LE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] <= s;
+        }
+        break;
+      default:
+        throw new IllegalArgumentException("comparison " + cmp);
+    }
+  }
+
   /** {@code out[i] = op(a[i])} for {@code i < n}. */
   public static void unary(int op, float[] a, int ao, float[] out, int oo, int n) {
     switch (op) {

@@ -35,14 +35,4 @@ public final class Select {
     long nan = (DOUBLE_INF - (b & DOUBLE_ABS)) >> 63;
     return Double.longBitsToDouble(Double.doubleToRawLongBits(g) & (positive | nan));
   }
-
-  /** {@code keep ? v : +0}, where {@code keep} is a mask of all ones or all zeros. */
-  public static float keepOrZero(float v, long keep) {
-    return Float.intBitsToFloat(Float.floatToRawIntBits(v) & (int) keep);
-  }
-
-  /** The {@code double} form of {@link #keepOrZero(float, long)}. */
-  public static double keepOrZero(double v, long keep) {
-    return Double.longBitsToDouble(Double.doubleToRawLongBits(v) & keep);
-  }
 }
