@@ -228,9 +228,7 @@ public final class ConvFloatKernels {
    * One kernel tap (ki, kj) of one image's channel plane at {@code imgOff}: im2col copies the pixels under
    * the tap at every output position into the L columns at {@code colOff}; with {@code back}, col2im adds
    * those columns into the plane instead. The output columns [owLo, owHi) are those whose tap lies inside
-   * the input's width, the others read the zero padding. Every run is a plain indexed loop (unit stride
-   * when the stride is 1), which the JIT vectorises when it is long and keeps cheap when it is short (a
-   * 4×4 output has runs of 4).
+   * the input's width, the others read the zero padding.
    */
   private static void tap(ConvGeometry g, int ki, int kj, float[] img, int imgOff, float[] cols, int colOff,
       boolean back) {
@@ -264,12 +262,13 @@ public final class ConvFloatKernels {
     }
   }
 
-  /** {@code cols[dst + ow] = img[src + ow·sW]} for ow in [lo, hi). */
+  /**
+   * {@code cols[dst + ow] = img[src + ow·sW]} for ow in [lo, hi). A unit-stride run is an
+   * {@code arraycopy}, which beats the JIT's loop on runs too short for its vectorised main loop.
+   */
   private static void copyRun(float[] img, int src, int sW, float[] cols, int dst, int lo, int hi) {
     if (sW == 1) {
-      for (int ow = lo; ow < hi; ow++) {
-        cols[dst + ow] = img[src + ow];
-      }
+      System.arraycopy(img, src + lo, cols, dst + lo, hi - lo);
     } else {
       for (int ow = lo; ow < hi; ow++) {
         cols[dst + ow] = img[src + ow * sW];
