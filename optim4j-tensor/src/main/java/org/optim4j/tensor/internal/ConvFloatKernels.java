@@ -1,5 +1,6 @@
 package org.optim4j.tensor.internal;
 
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
 
 /**
@@ -29,15 +30,15 @@ public final class ConvFloatKernels {
   private static final int CHUNK_ELEMENTS = 1 << 22;
   /** Elements per thread below which a copy stays on the calling thread. */
   private static final int GRAIN = 1 << 14;
-  /** Scratch slots: the column matrix, the product of a chunk, the gathered upstream gradient. */
-  private static final int COLS = 0;
-  private static final int PRODUCT = 1;
-  private static final int GATHERED = 2;
-  /**
-   * Each thread's scratch buffers, kept from one call to the next: they are rewritten in full before
-   * being read, and allocating them anew (several MiB each) cost more than the im2col that fills them.
+  /*
+   * Each thread's scratch buffers: the column matrix, the product of a chunk, the gathered upstream
+   * gradient. They are rewritten in full before being read and kept from one call to the next, since
+   * allocating them anew (several MiB each, zeroed by the JVM) cost more than the im2col that fills
+   * them; soft references let the collector take them back when memory runs short.
    */
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+  private static final ThreadLocal<SoftReference<float[]>> COLS = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<float[]>> PRODUCT = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<float[]>> GATHERED = new ThreadLocal<>();
 
   private ConvFloatKernels() {}
 
@@ -97,35 +98,30 @@ public final class ConvFloatKernels {
     int k = g.colRows();
     int og = g.outPerGroup();
     int outCh = g.outChannels();
-    if (gb != null) {
-      Parallel.forRange(outCh, grain((long) g.batch() * l), (from, to) -> {
-        for (int o = from; o < to; o++) {
-          double s = 0;
-          for (int n = 0; n < g.batch(); n++) {
-            s += ElementwiseFloatKernels.sum(gOut, gOff + (n * outCh + o) * l, 1, l);
-          }
-          gb[o] = (float) s;
-        }
-      });
+    int chunk = chunk(g);
+    boolean products = gx != null || gw != null;
+    // Row sums of gOut per (image, channel) for the bias gradient, taken while gathering when there is a
+    // gather (the rows are then in cache), else in a pass of their own.
+    double[] rowSums = gb == null ? null : new double[g.batch() * outCh];
+    if (gb != null && !(products && chunk > 1)) {
+      sumRows(g, gOut, gOff, 0, g.batch(), rowSums);
     }
     if (gw != null && g.batch() == 0) {
       Arrays.fill(gw, 0);
     }
-    if (gx == null && gw == null) {
-      return;
-    }
-    int chunk = chunk(g);
-    float[] cols = scratch(COLS, k * chunk * l);
-    float[] gathered = chunk > 1 ? scratch(GATHERED, outCh * chunk * l) : null;
-    for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
+    float[] cols = products ? scratch(COLS, k * chunk * l) : null;
+    float[] gathered = products && chunk > 1 ? scratch(GATHERED, outCh * chunk * l) : null;
+    for (int n0 = 0; products && n0 < g.batch(); n0 += chunk) {
       int nb = Math.min(chunk, g.batch() - n0);
       int width = nb * l;
       float[] gm = gOut;
       int gmOff = gOff + n0 * outCh * l;
       if (nb > 1) {
-        gatherGradient(g, gOut, gOff, n0, nb, gathered);
+        gatherGradient(g, gOut, gOff, n0, nb, gathered, rowSums);
         gm = gathered;
         gmOff = 0;
+      } else if (rowSums != null && chunk > 1) {
+        sumRows(g, gOut, gOff, n0, 1, rowSums);
       }
       for (int gi = 0; gi < g.groups(); gi++) {
         int gRows = gmOff + gi * og * width;
@@ -140,6 +136,29 @@ public final class ConvFloatKernels {
         }
       }
     }
+    if (gb != null) {
+      for (int o = 0; o < outCh; o++) {
+        double sum = 0;
+        for (int n = 0; n < g.batch(); n++) {
+          sum += rowSums[n * outCh + o];
+        }
+        gb[o] = (float) sum;
+      }
+    }
+  }
+
+  /** rowSums[n·O + o] ← Σₗ gOut[n, o, l] for the images n0 … n0+nb-1, split across threads by image. */
+  private static void sumRows(ConvGeometry g, float[] gOut, int gOff, int n0, int nb, double[] rowSums) {
+    int l = g.colCols();
+    int outCh = g.outChannels();
+    Parallel.forRange(nb, grain((long) outCh * l), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        for (int o = 0; o < outCh; o++) {
+          int row = (n0 + i) * outCh + o;
+          rowSums[row] = ElementwiseFloatKernels.sum(gOut, gOff + row * l, 1, l);
+        }
+      }
+    });
   }
 
   /** Images per chunk: as many as fit {@link #CHUNK_ELEMENTS} column entries, at least one. */
@@ -148,13 +167,15 @@ public final class ConvFloatKernels {
     return (int) Math.max(1L, Math.min(g.batch(), CHUNK_ELEMENTS / perImage));
   }
 
-  /** This thread's scratch buffer {@code slot}, of at least {@code n} elements (contents undefined). */
-  private static float[] scratch(int slot, int n) {
-    float[][] buffers = SCRATCH.get();
-    if (buffers[slot].length < n) {
-      buffers[slot] = new float[n];
+  /** This thread's scratch buffer of {@code slot}, of at least {@code n} elements (contents undefined). */
+  private static float[] scratch(ThreadLocal<SoftReference<float[]>> slot, int n) {
+    SoftReference<float[]> ref = slot.get();
+    float[] buffer = ref == null ? null : ref.get();
+    if (buffer == null || buffer.length < n) {
+      buffer = new float[n];
+      slot.set(new SoftReference<>(buffer));
     }
-    return buffers[slot];
+    return buffer;
   }
 
   private static int grain(long perImage) {
@@ -313,15 +334,23 @@ public final class ConvFloatKernels {
     });
   }
 
-  /** gathered[o, i·L + l] ← gOut[n0+i, o, l]: the upstream gradient of a chunk as one [O, nb·L] matrix. */
-  private static void gatherGradient(ConvGeometry g, float[] gOut, int gOff, int n0, int nb, float[] gathered) {
+  /**
+   * gathered[o, i·L + l] ← gOut[n0+i, o, l]: the upstream gradient of a chunk as one [O, nb·L] matrix;
+   * with {@code rowSums}, also each copied row's sum, as {@link #sumRows} takes it.
+   */
+  private static void gatherGradient(ConvGeometry g, float[] gOut, int gOff, int n0, int nb, float[] gathered,
+      double[] rowSums) {
     int l = g.colCols();
     int outCh = g.outChannels();
     int width = nb * l;
     Parallel.forRange(nb, grain((long) outCh * l), (from, to) -> {
       for (int i = from; i < to; i++) {
         for (int o = 0; o < outCh; o++) {
-          System.arraycopy(gOut, gOff + ((n0 + i) * outCh + o) * l, gathered, o * width + i * l, l);
+          int row = (n0 + i) * outCh + o;
+          System.arraycopy(gOut, gOff + row * l, gathered, o * width + i * l, l);
+          if (rowSums != null) {
+            rowSums[row] = ElementwiseFloatKernels.sum(gathered, o * width + i * l, 1, l);
+          }
         }
       }
     });
