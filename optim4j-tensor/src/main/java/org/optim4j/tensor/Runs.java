@@ -24,8 +24,8 @@ final class Runs {
   Runs(int[] shape, Tensor a, Tensor b) {
     int nd = shape.length;
     int[][] st = {broadcastStrides(a, nd), broadcastStrides(b, nd)};
-    int[] sizes = new int[nd];
-    int[][] merged = new int[2][nd];
+    int[] sizes = new int[Math.max(1, nd)];
+    int[][] merged = new int[2][Math.max(1, nd)];
     int dims = 0;
     for (int d = 0; d < nd; d++) {
       if (shape[d] == 1) {
