@@ -12,7 +12,8 @@ import java.util.Set;
  * <p>The graph is walked iteratively (no recursion), so arbitrarily deep graphs do not overflow the
  * stack: an explicit-stack depth-first pass counts each node's consumers, then Kahn's algorithm runs the
  * backward rules of {@link Derivatives} in dependency order, summing the gradients that flow into each
- * node before it runs.
+ * node before it runs. Gradients the engine owns are handed to leaves without a copy (see
+ * {@link #backward(Tensor, Tensor, boolean, boolean)}).
  */
 final class Autograd {
   private static final Tensor[] NONE = new Tensor[0];
