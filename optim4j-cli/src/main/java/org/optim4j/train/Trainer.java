@@ -259,8 +259,9 @@ public final class Trainer {
       }
       int n = x.size(0);
       loss.update(first[1].item(), n);
-      performance.update(spec.task() == Models.Task.CLASSIFICATION ? Evaluation.accuracy(first[0], y) : Double.NaN,
-          n);
+      // The predictions are scored off the graph: argmax needs no backward node.
+      performance.update(spec.task() == Models.Task.CLASSIFICATION ? Evaluation.accuracy(first[0].detach(), y)
+          : Double.NaN, n);
       schedule.afterBatch();
       done++;
       output.progress.update(done, loss.avg(), loss.count() / ((System.nanoTime() - start) * 1e-9));

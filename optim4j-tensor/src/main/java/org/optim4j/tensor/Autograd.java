@@ -1,8 +1,10 @@
 package org.optim4j.tensor;
 
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The reverse-mode engine: records nodes and runs {@code backward} over them.
@@ -10,7 +12,8 @@ import java.util.Map;
  * <p>The graph is walked iteratively (no recursion), so arbitrarily deep graphs do not overflow the
  * stack: an explicit-stack depth-first pass counts each node's consumers, then Kahn's algorithm runs the
  * backward rules of {@link Derivatives} in dependency order, summing the gradients that flow into each
- * node before it runs.
+ * node before it runs. Gradients the engine owns are handed to leaves without a copy (see
+ * {@link #backward(Tensor, Tensor, boolean, boolean)}).
  */
 final class Autograd {
   private static final Tensor[] NONE = new Tensor[0];
@@ -70,22 +73,37 @@ final class Autograd {
     return NONE;
   }
 
-  /** Runs backward from {@code root} with the initial gradient {@code gradient}. */
+  /**
+   * Runs backward from {@code root} with the initial gradient {@code gradient}; {@code owned} tells
+   * whether nothing outside the engine holds {@code gradient} (it was made for this call).
+   *
+   * <p>Like PyTorch's {@code AccumulateGrad}, which steals a gradient nobody else references, the engine
+   * tracks which pending gradients it owns: a tensor a backward rule made (sharing storage with neither
+   * the incoming gradient, nor another of the rule's results, nor a saved tensor), the incoming gradient
+   * passed on by a rule to one input only, or a sum the engine made itself. A leaf whose {@code grad} is
+   * still null takes an owned dense gradient as it is instead of copying it, and a second gradient flowing
+   * into a node is added in place into an owned first one.
+   */
   @SuppressWarnings("try")
-  static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
+  static void backward(Tensor root, Tensor gradient, boolean retainGraph, boolean owned) {
     Node start = root.gradFn() != null ? root.gradFn() : root.gradAccumulator();
     Map<Node, Integer> consumers = countConsumers(start);
     Map<Node, Tensor> pending = new IdentityHashMap<>();
+    Set<Node> ownedGrads = Collections.newSetFromMap(new IdentityHashMap<>());
     pending.put(start, gradient);
+    if (owned) {
+      ownedGrads.add(start);
+    }
     ArrayDeque<Node> ready = new ArrayDeque<>();
     ready.push(start);
     try (GradMode.Scope ignored = GradMode.noGrad()) {
       while (!ready.isEmpty()) {
         Node node = ready.pop();
         Tensor grad = pending.remove(node);
+        boolean gradOwned = ownedGrads.remove(node);
         if (node.op == Op.ACCUMULATE_GRAD) {
           if (grad != null) {
-            node.leaf.accumulateGrad(grad);
+            node.leaf.accumulateGrad(grad, gradOwned);
           }
           continue;
         }
@@ -93,6 +111,10 @@ final class Autograd {
           node.retainer.setRetainedGrad(grad);
         }
         Tensor[] inputGrads = grad == null ? NONE : Derivatives.apply(node, grad);
+        boolean[] exclusive = new boolean[inputGrads.length];
+        for (int i = 0; i < inputGrads.length; i++) {
+          exclusive[i] = isExclusive(inputGrads, i, grad, gradOwned, node);
+        }
         if (!retainGraph) {
           node.release();
         }
@@ -103,9 +125,23 @@ final class Autograd {
           }
           Tensor g = i < inputGrads.length ? inputGrads[i] : null;
           if (g != null) {
-            g = conform(g, node, i);
+            Tensor conformed = conform(g, node, i);
+            boolean gOwned = exclusive[i] || (conformed != g && !conformed.sharesStorageWith(g));
             Tensor previous = pending.get(next);
-            pending.put(next, previous == null ? g : accumulate(previous, g));
+            if (previous == null) {
+              pending.put(next, conformed);
+              if (gOwned) {
+                ownedGrads.add(next);
+              }
+            } else if (ownedGrads.contains(next) && canAddInPlace(previous, conformed)) {
+              previous.add_(conformed);
+            } else {
+              Tensor sum = accumulate(previous, conformed);
+              pending.put(next, sum);
+              if (!sum.isSparse()) {
+                ownedGrads.add(next);
+              }
+            }
           }
           int left = consumers.merge(next, -1, Integer::sum);
           if (left == 0) {
@@ -114,6 +150,32 @@ final class Autograd {
         }
       }
     }
+  }
+
+  /**
+   * Whether result {@code i} of a backward rule is referenced by nothing else: dense, and sharing storage
+   * with no other result and no saved tensor of the node, and with the incoming gradient only when the
+   * engine owns that.
+   */
+  private static boolean isExclusive(Tensor[] results, int i, Tensor incoming, boolean incomingOwned, Node node) {
+    Tensor g = results[i];
+    if (g == null || g.isSparse()) {
+      return false;
+    }
+    if (g.sharesStorageWith(incoming) && !incomingOwned) {
+      return false;
+    }
+    for (int j = 0; j < results.length; j++) {
+      if (j != i && results[j] != null && g.sharesStorageWith(results[j])) {
+        return false;
+      }
+    }
+    return !node.savesStorageOf(g);
+  }
+
+  private static boolean canAddInPlace(Tensor previous, Tensor g) {
+    return !previous.isSparse() && !g.isSparse() && previous.dtype() == g.dtype()
+        && Shape.same(previous.shapeRef(), g.shapeRef()) && previous.isContiguous();
   }
 
   private static Tensor conform(Tensor g, Node node, int i) {

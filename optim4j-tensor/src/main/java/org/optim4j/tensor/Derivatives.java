@@ -138,16 +138,10 @@ final class Derivatives {
         Tensor centered = x.sub(x.mean(dims, true));
         return new Tensor[] {g.reshape(keep).mul(centered).mul(2.0 / (width - correction))};
       }
-      case SOFTMAX: {
-        int d = (Integer) node.ctx;
-        Tensor out = node.saved(0);
-        return new Tensor[] {out.mul(g.sub(g.mul(out).sum(d, true)))};
-      }
-      case LOG_SOFTMAX: {
-        int d = (Integer) node.ctx;
-        Tensor out = node.saved(0);
-        return new Tensor[] {g.sub(out.exp().mul(g.sum(d, true)))};
-      }
+      case SOFTMAX:
+        return new Tensor[] {Reductions.softmaxBackward(g, node.saved(0), (Integer) node.ctx, false)};
+      case LOG_SOFTMAX:
+        return new Tensor[] {Reductions.softmaxBackward(g, node.saved(0), (Integer) node.ctx, true)};
       case MM:
         return new Tensor[] {
           needs(node, 0) ? g.mm(node.saved(1).t()) : null, needs(node, 1) ? node.saved(0).t().mm(g) : null};

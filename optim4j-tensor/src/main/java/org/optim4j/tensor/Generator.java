@@ -98,6 +98,61 @@ public final class Generator {
     return (nextLong() >>> 40) * 0x1.0p-24f;
   }
 
+  /**
+   * Dropout's scaled Bernoulli mask: {@code mask[i] = nextDouble() < keep ? scale : 0} for {@code i < n},
+   * drawing exactly what n calls to {@link #nextDouble()} would. The stream's state stays in locals and
+   * the comparison is done on the 53 random bits as an integer ({@code u·2⁻⁵³ < keep ⇔ u < ⌈keep·2⁵³⌉}),
+   * so the loop has neither a field store nor a branch per element.
+   */
+  void bernoulliScaled(float[] mask, int n, double keep, float scale) {
+    long threshold = (long) Math.ceil(keep * 0x1.0p53);
+    int bits = Float.floatToRawIntBits(scale);
+    long a = s0;
+    long b = s1;
+    long c = s2;
+    long d = s3;
+    for (int i = 0; i < n; i++) {
+      long result = Long.rotateLeft(b * 5, 7) * 9;
+      long t = b << 17;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = Long.rotateLeft(d, 45);
+      mask[i] = Float.intBitsToFloat(bits & (int) (((result >>> 11) - threshold) >> 63));
+    }
+    s0 = a;
+    s1 = b;
+    s2 = c;
+    s3 = d;
+  }
+
+  /** The float64 form of {@link #bernoulliScaled(float[], int, double, float)}. */
+  void bernoulliScaled(double[] mask, int n, double keep, double scale) {
+    long threshold = (long) Math.ceil(keep * 0x1.0p53);
+    long bits = Double.doubleToRawLongBits(scale);
+    long a = s0;
+    long b = s1;
+    long c = s2;
+    long d = s3;
+    for (int i = 0; i < n; i++) {
+      long result = Long.rotateLeft(b * 5, 7) * 9;
+      long t = b << 17;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = Long.rotateLeft(d, 45);
+      mask[i] = Double.longBitsToDouble(bits & (((result >>> 11) - threshold) >> 63));
+    }
+    s0 = a;
+    s1 = b;
+    s2 = c;
+    s3 = d;
+  }
+
   /** A uniform long in [0, bound), without modulo bias. */
   public long nextLong(long bound) {
     if (bound <= 0) {

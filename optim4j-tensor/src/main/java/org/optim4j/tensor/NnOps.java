@@ -177,17 +177,9 @@ public final class NnOps {
     int n = noise.numelInt();
     double keep = 1 - p;
     if (noise.dtype() == DType.FLOAT32) {
-      float scale = 1 / (float) keep;
-      float[] f = noise.storage().f;
-      for (int i = 0; i < n; i++) {
-        f[i] = g.nextDouble() < keep ? scale : 0;
-      }
+      g.bernoulliScaled(noise.storage().f, n, keep, 1 / (float) keep);
     } else {
-      double scale = 1 / keep;
-      double[] d = noise.storage().d;
-      for (int i = 0; i < n; i++) {
-        d[i] = g.nextDouble() < keep ? scale : 0;
-      }
+      g.bernoulliScaled(noise.storage().d, n, keep, 1 / keep);
     }
     return Autograd.record1(Op.DROPOUT, Pointwise.binary(MUL, input, noise), null, input, noise);
   }

@@ -92,6 +92,16 @@ public final class Node {
     return t;
   }
 
+  /** Whether a saved tensor (not yet released) shares storage with {@code t}. */
+  boolean savesStorageOf(Tensor t) {
+    for (Tensor s : saved) {
+      if (s != null && t.sharesStorageWith(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   boolean released() {
     return released;
   }

@@ -14,13 +14,6 @@ import org.optim4j.tensor.internal.Parallel;
 final class Pointwise {
   /** Elements per thread below which a kernel runs on the calling thread. */
   static final int GRAIN = 1 << 15;
-  /** Comparison codes. */
-  static final int EQ = 0;
-  static final int NE = 1;
-  static final int GT = 2;
-  static final int LT = 3;
-  static final int GE = 4;
-  static final int LE = 5;
 
   private Pointwise() {}
 
@@ -68,7 +61,11 @@ final class Pointwise {
     return out;
   }
 
-  /** Writes {@code a op b} into the contiguous {@code out}, whose shape is the broadcast shape. */
+  /**
+   * Writes {@code a op b} into the contiguous {@code out}, whose shape is the broadcast shape. A
+   * one-element operand is a scalar; float operands of the arithmetic operations are read in place
+   * through their broadcast strides ({@link Runs}); anything else is first made contiguous.
+   */
   static void into(int op, Tensor a, Tensor b, Tensor out) {
     DType rt = out.dtype();
     int[] shape = out.shapeRef();
@@ -80,6 +77,9 @@ final class Pointwise {
       scalarInto(op, prepare(a, rt, shape), b.item(), out);
     } else if (a.numelInt() == 1 && b.numelInt() == n) {
       scalarInto(reversed(op), prepare(b, rt, shape), a.item(), out);
+    } else if ((rt == DType.FLOAT32 || rt == DType.FLOAT64) && op != POW && !Shape.same(a.shapeRef(), b.shapeRef())
+        && Runs.applies(a, b, out)) {
+      broadcastInto(op, converted(a, rt), converted(b, rt), out);
     } else {
       Tensor ac = prepare(a, rt, shape);
       Tensor bc = prepare(b, rt, shape);
@@ -107,6 +107,61 @@ final class Pointwise {
           generic(op, ac, bc, out);
       }
     }
+  }
+
+  /** {@code t} in dtype {@code dtype}: itself, or a converted copy. */
+  private static Tensor converted(Tensor t, DType dtype) {
+    return t.dtype() == dtype ? t : t.convert(dtype);
+  }
+
+  /**
+   * {@code a op b} through broadcast strides, one innermost run at a time: a run where both operands
+   * advance is the element-wise kernel, a run where one of them stays put (broadcast along it) is the
+   * scalar kernel with that element, so no expanded operand is ever copied. Runs are split across threads.
+   */
+  private static void broadcastInto(int op, Tensor a, Tensor b, Tensor out) {
+    Runs runs = new Runs(out.shapeRef(), a, b);
+    int len = runs.length();
+    int oo = out.offset();
+    boolean f32 = out.dtype() == DType.FLOAT32;
+    float[] xf = f32 ? a.storage().f : null;
+    float[] yf = f32 ? b.storage().f : null;
+    float[] zf = f32 ? out.storage().f : null;
+    double[] xd = f32 ? null : a.storage().d;
+    double[] yd = f32 ? null : b.storage().d;
+    double[] zd = f32 ? null : out.storage().d;
+    int aStep = runs.innerStep(0);
+    int bStep = runs.innerStep(1);
+    Parallel.forRange(runs.count(), Math.max(1, GRAIN / len), (from, to) -> {
+      int[] at = runs.start(from);
+      for (int r = from; r < to; r++) {
+        int ao = at[0];
+        int bo = at[1];
+        int o = oo + r * len;
+        if (f32) {
+          if (aStep == 1 && bStep == 1) {
+            ElementwiseFloatKernels.binary(op, xf, ao, yf, bo, zf, o, len);
+          } else if (aStep == 1) {
+            ElementwiseFloatKernels.binaryScalar(op, xf, ao, yf[bo], zf, o, len);
+          } else if (bStep == 1) {
+            ElementwiseFloatKernels.binaryScalar(reversed(op), yf, bo, xf[ao], zf, o, len);
+          } else {
+            ElementwiseFloatKernels.binary(op, xf, ao, yf, bo, zf, o, 1);
+            ElementwiseFloatKernels.fill(zf, o + 1, len - 1, zf[o]);
+          }
+        } else if (aStep == 1 && bStep == 1) {
+          ElementwiseDoubleKernels.binary(op, xd, ao, yd, bo, zd, o, len);
+        } else if (aStep == 1) {
+          ElementwiseDoubleKernels.binaryScalar(op, xd, ao, yd[bo], zd, o, len);
+        } else if (bStep == 1) {
+          ElementwiseDoubleKernels.binaryScalar(reversed(op), yd, bo, xd[ao], zd, o, len);
+        } else {
+          ElementwiseDoubleKernels.binary(op, xd, ao, yd, bo, zd, o, 1);
+          ElementwiseDoubleKernels.fill(zd, o + 1, len - 1, zd[o]);
+        }
+        runs.advance(at);
+      }
+    });
   }
 
   private static int reversed(int op) {
@@ -206,11 +261,14 @@ final class Pointwise {
     }
   }
 
-  /** ReLU's backward: {@code g} where {@code out > 0}, else 0 ({@code g} and {@code out} of one shape). */
+  /**
+   * ReLU's backward, PyTorch's {@code threshold_backward(g, out, 0)}: 0 where {@code out <= 0}, else
+   * {@code g} ({@code g} and {@code out} of one shape).
+   */
   static Tensor reluBackward(Tensor g, Tensor out) {
     DType rt = g.dtype();
     if (rt != out.dtype() || !rt.isFloatingPoint() || rt == DType.BFLOAT16) {
-      return g.mul(out.gt(0).to(rt));
+      return Tensor.where(out.le(0), Tensor.zeros(rt), g);
     }
     Tensor gc = prepare(g, rt, out.shapeRef());
     Tensor oc = prepare(out, rt, out.shapeRef());
@@ -234,15 +292,46 @@ final class Pointwise {
     return res;
   }
 
-  /** Element-wise comparison giving a bool tensor. */
+  /**
+   * Element-wise comparison giving a bool tensor, in the promoted dtype. Float32, float64 and int64
+   * operands of equal shape, or against a one-element operand, go through typed loops; the rest through
+   * a generic loop over contiguous copies.
+   */
   static Tensor compare(int cmp, Tensor a, Tensor b) {
     DType rt = resultType(a, b);
     int[] shape = Shape.broadcast(a.shapeRef(), b.shapeRef());
-    Tensor ac = prepare(a, rt, shape);
-    Tensor bc = prepare(b, rt, shape);
     Tensor out = Tensor.empty(DType.BOOL, shape);
     int n = out.numelInt();
     boolean[] z = out.storage().b;
+    boolean typed = rt == DType.FLOAT32 || rt == DType.FLOAT64 || rt == DType.INT64;
+    if (n > 0 && typed && (b.numelInt() == 1 || Shape.same(a.shapeRef(), b.shapeRef()))) {
+      Tensor ac = prepare(a, rt, shape);
+      Tensor bc = b.numelInt() == 1 ? converted(b, rt) : prepare(b, rt, shape);
+      int ao = ac.offset();
+      int bo = bc.offset();
+      boolean scalar = b.numelInt() == 1 && n != 1;
+      switch (rt) {
+        case FLOAT32:
+          if (scalar) {
+            ElementwiseFloatKernels.compareScalar(cmp, ac.storage().f, ao, bc.storage().f[bo], z, 0, n);
+          } else {
+            ElementwiseFloatKernels.compare(cmp, ac.storage().f, ao, bc.storage().f, bo, z, 0, n);
+          }
+          break;
+        case FLOAT64:
+          if (scalar) {
+            ElementwiseDoubleKernels.compareScalar(cmp, ac.storage().d, ao, bc.storage().d[bo], z, 0, n);
+          } else {
+            ElementwiseDoubleKernels.compare(cmp, ac.storage().d, ao, bc.storage().d, bo, z, 0, n);
+          }
+          break;
+        default:
+          compareLongs(cmp, ac.storage().l, ao, bc.storage().l, bo, scalar, z, n);
+      }
+      return out;
+    }
+    Tensor ac = prepare(a, rt, shape);
+    Tensor bc = prepare(b, rt, shape);
     Storage x = ac.storage();
     Storage y = bc.storage();
     int ao = ac.offset();
@@ -251,6 +340,18 @@ final class Pointwise {
       z[i] = compare(cmp, x.get(ao + i), y.get(bo + i));
     }
     return out;
+  }
+
+  /** {@code out[i] = a[ao + i] cmp b[bo + (scalar ? 0 : i)]} over int64 values, compared exactly. */
+  private static void compareLongs(int cmp, long[] a, int ao, long[] b, int bo, boolean scalar, boolean[] out,
+      int n) {
+    int step = scalar ? 0 : 1;
+    for (int i = 0; i < n; i++) {
+      long x = a[ao + i];
+      long y = b[bo + i * step];
+      out[i] = cmp == EQ ? x == y : cmp == NE ? x != y : cmp == GT ? x > y : cmp == LT ? x < y : cmp == GE ? x >= y
+          : x <= y;
+    }
   }
 
   static boolean compare(int cmp, double x, double y) {

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import org.optim4j.tensor.internal.ElementwiseDoubleKernels;
 import org.optim4j.tensor.internal.ElementwiseFloatKernels;
 import org.optim4j.tensor.internal.Parallel;
+import org.optim4j.tensor.internal.SoftmaxDoubleKernels;
+import org.optim4j.tensor.internal.SoftmaxFloatKernels;
 
 /**
  * Forward reductions. The reduced dimensions are moved last and made contiguous, so every reduction is a
@@ -13,9 +15,15 @@ import org.optim4j.tensor.internal.Parallel;
 final class Reductions {
   private Reductions() {}
 
-  /** A tensor rearranged as rows: {@code rows} rows of {@code width} contiguous elements each. */
+  /**
+   * A tensor rearranged as rows: {@code rows} rows of {@code width} contiguous elements each. The
+   * rearranged copy is made on first use; {@link #rowSums()} does without it when the reduced dimensions
+   * lead a contiguous tensor (a bias gradient's sum over the batch), summing its columns in place.
+   */
   private static final class Rows {
-    final Tensor data;
+    private final Tensor source;
+    private final boolean leading;
+    private Tensor data;
     final int rows;
     final int width;
     final int[] keepShape;
@@ -60,14 +68,32 @@ final class Reductions {
       outShape = keepdim ? keepShape : out;
       rows = kept;
       width = red;
+      int lead = 0;
+      while (lead < nd && reduce[lead]) {
+        lead++;
+      }
+      leading = lead > 0 && lead < nd && lead == nd - outLen && t.isContiguous() && t.dtype().isFloatingPoint()
+          && t.dtype() != DType.BFLOAT16;
       Tensor p = t;
       if (!isIdentity(perm)) {
         p = t.viewOf(permuted(t.shapeRef(), perm), permuted(t.stridesRef(), perm), t.offset());
       }
-      data = p.isContiguous() ? p : p.contiguousCopy();
+      source = p;
+    }
+
+    /** The rows as a contiguous tensor (the source itself when it already is one). */
+    Tensor data() {
+      if (data == null) {
+        data = source.isContiguous() ? source : source.contiguousCopy();
+      }
+      return data;
     }
 
     double[] rowSums() {
+      if (leading) {
+        return columnSums();
+      }
+      Tensor data = data();
       double[] sums = new double[rows];
       Storage s = data.storage();
       int o = data.offset();
@@ -89,7 +115,52 @@ final class Reductions {
       return sums;
     }
 
+    /**
+     * The row sums when the reduced dimensions lead: the source is a contiguous [width, rows] matrix
+     * whose columns are the rows. Each column is summed exactly as the row kernel
+     * ({@code ElementwiseFloatKernels.sum}) sums a row, with eight partial sums over the positions
+     * i ≡ 0 … 7 (mod 8), so the result does not depend on the layout; the partial sums are rows of
+     * doubles updated a whole source row at a time, and the columns are split across threads.
+     */
+    private double[] columnSums() {
+      double[] sums = new double[rows];
+      Storage s = source.storage();
+      int o = source.offset();
+      int full = width - width % 8;
+      Parallel.forRange(rows, Math.max(1, Pointwise.GRAIN / Math.max(1, width)), (from, to) -> {
+        int n = to - from;
+        double[][] partial = new double[8][n];
+        for (int i = 0; i < full; i++) {
+          double[] acc = partial[i & 7];
+          int row = o + i * rows + from;
+          if (s.dtype == DType.FLOAT32) {
+            float[] a = s.f;
+            for (int j = 0; j < n; j++) {
+              acc[j] += a[row + j];
+            }
+          } else {
+            double[] a = s.d;
+            for (int j = 0; j < n; j++) {
+              acc[j] += a[row + j];
+            }
+          }
+        }
+        for (int j = 0; j < n; j++) {
+          sums[from + j] = ((partial[0][j] + partial[1][j]) + (partial[2][j] + partial[3][j]))
+              + ((partial[4][j] + partial[5][j]) + (partial[6][j] + partial[7][j]));
+        }
+        for (int i = full; i < width; i++) {
+          int row = o + i * rows + from;
+          for (int j = 0; j < n; j++) {
+            sums[from + j] += s.dtype == DType.FLOAT32 ? s.f[row + j] : s.d[row + j];
+          }
+        }
+      });
+      return sums;
+    }
+
     double get(int r, int j) {
+      Tensor data = data();
       return data.storage().get(data.offset() + r * width + j);
     }
   }
@@ -267,32 +338,52 @@ final class Reductions {
     int d = Shape.wrapDim(dim, t.dim());
     Rows r = new Rows(t, t.dim() == 0 ? new int[0] : new int[] {d}, true);
     Tensor rows = Tensor.empty(t.dtype(), new int[] {r.rows, r.width});
-    Storage in = r.data.storage();
-    Storage out = rows.storage();
-    int io = r.data.offset();
-    Parallel.forRange(r.rows, Math.max(1, 4096 / Math.max(1, r.width)), (from, to) -> {
-      double[] buf = new double[r.width];
-      for (int i = from; i < to; i++) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < r.width; j++) {
-          buf[j] = in.get(io + i * r.width + j);
-          m = Math.max(m, buf[j]);
-        }
-        if (Double.isInfinite(m)) {
-          m = 0;
-        }
-        double s = 0;
-        for (int j = 0; j < r.width; j++) {
-          s += Math.exp(buf[j] - m);
-        }
-        double logS = Math.log(s);
-        for (int j = 0; j < r.width; j++) {
-          out.set(i * r.width + j, log ? buf[j] - m - logS : Math.exp(buf[j] - m) / s);
-        }
+    Tensor in = r.data();
+    int io = in.offset();
+    int width = r.width;
+    Parallel.forRange(r.rows, Math.max(1, 4096 / Math.max(1, width)), (from, to) -> {
+      if (in.dtype() == DType.FLOAT32) {
+        SoftmaxFloatKernels.forward(in.storage().f, io, rows.storage().f, 0, from, to, width, log);
+      } else {
+        SoftmaxDoubleKernels.forward(in.storage().d, io, rows.storage().d, 0, from, to, width, log);
       }
     });
     Tensor result = unrows(rows, t, d);
     return Autograd.record1(log ? Op.LOG_SOFTMAX : Op.SOFTMAX, result, d, t, result);
+  }
+
+  /**
+   * The gradient of {@link #softmax} over dimension {@code d} from its output {@code out}: log-softmax's
+   * {@code g − exp(out)·g.sum(d)} or softmax's {@code out·(g − (g·out).sum(d))}. Over the last dimension of
+   * contiguous operands of one dtype it is one fused pass per row, rounded like the composition of
+   * tensor operations used otherwise.
+   */
+  static Tensor softmaxBackward(Tensor g, Tensor out, int d, boolean log) {
+    DType dtype = out.dtype();
+    boolean fused = g.dtype() == dtype && (dtype == DType.FLOAT32 || dtype == DType.FLOAT64) && out.dim() > 0
+        && d == out.dim() - 1 && g.isContiguous() && out.isContiguous() && Shape.same(g.shapeRef(), out.shapeRef());
+    if (!fused) {
+      return log ? g.sub(out.exp().mul(g.sum(d, true))) : out.mul(g.sub(g.mul(out).sum(d, true)));
+    }
+    int width = out.shapeRef()[d];
+    int rows = width == 0 ? 0 : out.numelInt() / width;
+    Tensor gin = Tensor.empty(dtype, out.shapeRef());
+    int go = g.offset();
+    int oo = out.offset();
+    Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, width)), (from, to) -> {
+      if (dtype == DType.FLOAT32) {
+        if (log) {
+          SoftmaxFloatKernels.logBackward(g.storage().f, go, out.storage().f, oo, gin.storage().f, from, to, width);
+        } else {
+          SoftmaxFloatKernels.backward(g.storage().f, go, out.storage().f, oo, gin.storage().f, from, to, width);
+        }
+      } else if (log) {
+        SoftmaxDoubleKernels.logBackward(g.storage().d, go, out.storage().d, oo, gin.storage().d, from, to, width);
+      } else {
+        SoftmaxDoubleKernels.backward(g.storage().d, go, out.storage().d, oo, gin.storage().d, from, to, width);
+      }
+    });
+    return gin;
   }
 
   /** Undoes the {@link Rows} layout of a reduction over one kept dimension {@code d} into t's shape. */

@@ -89,6 +89,21 @@ final class ShapeOps {
     Tensor out = Tensor.empty(t.dtype(), shape);
     if (t.dim() == 0) {
       Strided.copy(t, out);
+    } else if (t.isContiguous()) {
+      // Each selected slice is one contiguous block per leading index: a data loader's batch of rows.
+      int inner = 1;
+      for (int k = d + 1; k < t.dim(); k++) {
+        inner *= t.shapeRef()[k];
+      }
+      int outer = size == 0 ? 0 : t.numelInt() / (size * Math.max(1, inner));
+      Object src = Strided.array(t.storage());
+      Object dst = Strided.array(out.storage());
+      for (int o = 0; o < outer; o++) {
+        for (int r = 0; r < idx.length; r++) {
+          int i = (int) (idx[r] < 0 ? idx[r] + size : idx[r]);
+          System.arraycopy(src, t.offset() + (o * size + i) * inner, dst, (o * idx.length + r) * inner, inner);
+        }
+      }
     } else {
       int[] rowShape = t.shapeRef().clone();
       rowShape[d] = 1;

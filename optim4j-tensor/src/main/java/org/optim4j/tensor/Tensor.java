@@ -595,7 +595,7 @@ public class Tensor {
     if (numelInt() != 1) {
       throw new IllegalStateException("grad can be implicitly created only for scalar outputs");
     }
-    backward(Tensor.onesLike(this), false);
+    Autograd.backward(this, Tensor.onesLike(this), false, true);
   }
 
   /** Backward with an explicit gradient of the same shape as this tensor. */
@@ -616,7 +616,8 @@ public class Tensor {
       throw new IllegalStateException("Mismatch in shape: grad_output[0] has a shape of " + Shape.str(gradient.shape)
           + " and output[0] has a shape of " + Shape.str(shape) + ".");
     }
-    Autograd.backward(this, gradient.dtype() == dtype() ? gradient : gradient.to(dtype()), retainGraph);
+    boolean converted = gradient.dtype() != dtype();
+    Autograd.backward(this, converted ? gradient.to(dtype()) : gradient, retainGraph, converted);
   }
 
   /** A tensor that shares this one's data but is cut from the graph, like {@code detach()}. */
@@ -643,9 +644,25 @@ public class Tensor {
     grad = grad == null ? g.clone() : grad.add(g);
   }
 
+  /** Adds {@code g}, which the caller keeps using, into {@link #grad()}. */
   void accumulateGrad(Tensor g) {
+    accumulateGrad(g, false);
+  }
+
+  /**
+   * Adds {@code g} into {@link #grad()}. When there is no gradient yet, an {@code owned} dense {@code g}
+   * that is the whole of its storage, contiguous from offset 0, becomes the gradient itself (the engine
+   * made it and nothing else refers to it); any other {@code g} is copied.
+   */
+  void accumulateGrad(Tensor g, boolean owned) {
     if (grad == null) {
-      grad = g.isSparse() ? g : g.contiguousCopy();
+      if (g.isSparse()) {
+        grad = g;
+      } else if (owned && g.offset == 0 && g.isContiguous() && g.storage.length() == g.numelInt()) {
+        grad = g.base == null ? g : g.detach();
+      } else {
+        grad = g.contiguousCopy();
+      }
     } else if (grad.isSparse()) {
       grad = g.isSparse() ? Sparse.add(grad, g) : g.add(grad);
     } else if (g.isSparse()) {
@@ -902,62 +919,62 @@ public class Tensor {
 
   /** {@code this == other} as a bool tensor. */
   public Tensor eq(Tensor other) {
-    return Pointwise.compare(Pointwise.EQ, this, other);
+    return Pointwise.compare(EQ, this, other);
   }
 
   /** {@code this == value}. */
   public Tensor eq(double value) {
-    return Pointwise.compare(Pointwise.EQ, this, scalarLike(value));
+    return Pointwise.compare(EQ, this, scalarLike(value));
   }
 
   /** {@code this != other}. */
   public Tensor ne(Tensor other) {
-    return Pointwise.compare(Pointwise.NE, this, other);
+    return Pointwise.compare(NE, this, other);
   }
 
   /** {@code this != value}. */
   public Tensor ne(double value) {
-    return Pointwise.compare(Pointwise.NE, this, scalarLike(value));
+    return Pointwise.compare(NE, this, scalarLike(value));
   }
 
   /** {@code this > other}. */
   public Tensor gt(Tensor other) {
-    return Pointwise.compare(Pointwise.GT, this, other);
+    return Pointwise.compare(GT, this, other);
   }
 
   /** {@code this > value}. */
   public Tensor gt(double value) {
-    return Pointwise.compare(Pointwise.GT, this, scalarLike(value));
+    return Pointwise.compare(GT, this, scalarLike(value));
   }
 
   /** {@code this < other}. */
   public Tensor lt(Tensor other) {
-    return Pointwise.compare(Pointwise.LT, this, other);
+    return Pointwise.compare(LT, this, other);
   }
 
   /** {@code this < value}. */
   public Tensor lt(double value) {
-    return Pointwise.compare(Pointwise.LT, this, scalarLike(value));
+    return Pointwise.compare(LT, this, scalarLike(value));
   }
 
   /** {@code this >= other}. */
   public Tensor ge(Tensor other) {
-    return Pointwise.compare(Pointwise.GE, this, other);
+    return Pointwise.compare(GE, this, other);
   }
 
   /** {@code this >= value}. */
   public Tensor ge(double value) {
-    return Pointwise.compare(Pointwise.GE, this, scalarLike(value));
+    return Pointwise.compare(GE, this, scalarLike(value));
   }
 
   /** {@code this <= other}. */
   public Tensor le(Tensor other) {
-    return Pointwise.compare(Pointwise.LE, this, other);
+    return Pointwise.compare(LE, this, other);
   }
 
   /** {@code this <= value}. */
   public Tensor le(double value) {
-    return Pointwise.compare(Pointwise.LE, this, scalarLike(value));
+    return Pointwise.compare(LE, this, scalarLike(value));
   }
 
   /** Whether each element is finite (not infinite and not NaN). */

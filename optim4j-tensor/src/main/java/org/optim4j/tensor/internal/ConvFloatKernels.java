@@ -1,5 +1,6 @@
 package org.optim4j.tensor.internal;
 
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
 
 /**
@@ -17,9 +18,11 @@ import java.util.Arrays;
  * input      gCols[k, n·L + l]  = Σₒ W[o, k]·gOut[o, n·L + l],  then col2im adds gCols into gX
  * bias       gB[o]              = Σ_{n,l} gOut[n, o, l]  (in double, rounded once)
  * </pre>
- * im2col, col2im and the layout copies are split across threads by image; each element is written by
- * one thread in a fixed order, and the chunking depends only on the shapes, so results do not depend
- * on the thread count.
+ * The column matrix is walked row by row (a row is one kernel tap of one input channel over all images
+ * of the chunk): im2col splits its rows across threads, col2im its input channels, and the layout copies
+ * split the images. Each element is written by one thread in a fixed order, and the chunking depends
+ * only on the shapes, so results do not depend on the thread count. The column, product and gradient
+ * matrices are per-thread scratch buffers reused from call to call.
  */
 @SuppressWarnings("cast") // the casts are needed in the float source and redundant in its double twin
 public final class ConvFloatKernels {
@@ -27,6 +30,15 @@ public final class ConvFloatKernels {
   private static final int CHUNK_ELEMENTS = 1 << 22;
   /** Elements per thread below which a copy stays on the calling thread. */
   private static final int GRAIN = 1 << 14;
+  /*
+   * Each thread's scratch buffers: the column matrix, the product of a chunk, the gathered upstream
+   * gradient. They are rewritten in full before being read and kept from one call to the next, since
+   * allocating them anew (several MiB each, zeroed by the JVM) cost more than the im2col that fills
+   * them; soft references let the collector take them back when memory runs short.
+   */
+  private static final ThreadLocal<SoftReference<float[]>> COLS = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<float[]>> PRODUCT = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<float[]>> GATHERED = new ThreadLocal<>();
 
   private ConvFloatKernels() {}
 
@@ -45,8 +57,8 @@ public final class ConvFloatKernels {
     int k = g.colRows();
     int og = g.outPerGroup();
     int chunk = chunk(g);
-    float[] cols = new float[k * chunk * l];
-    float[] prod = chunk > 1 ? new float[og * chunk * l] : null;
+    float[] cols = scratch(COLS, k * chunk * l);
+    float[] prod = chunk > 1 ? scratch(PRODUCT, og * chunk * l) : null;
     for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
       int nb = Math.min(chunk, g.batch() - n0);
       int width = nb * l;
@@ -86,38 +98,30 @@ public final class ConvFloatKernels {
     int k = g.colRows();
     int og = g.outPerGroup();
     int outCh = g.outChannels();
-    if (gb != null) {
-      Parallel.forRange(outCh, grain((long) g.batch() * l), (from, to) -> {
-        for (int o = from; o < to; o++) {
-          double s = 0;
-          for (int n = 0; n < g.batch(); n++) {
-            int row = gOff + (n * outCh + o) * l;
-            for (int j = 0; j < l; j++) {
-              s += gOut[row + j];
-            }
-          }
-          gb[o] = (float) s;
-        }
-      });
+    int chunk = chunk(g);
+    boolean products = gx != null || gw != null;
+    // Row sums of gOut per (image, channel) for the bias gradient, taken while gathering when there is a
+    // gather (the rows are then in cache), else in a pass of their own.
+    double[] rowSums = gb == null ? null : new double[g.batch() * outCh];
+    if (gb != null && !(products && chunk > 1)) {
+      sumRows(g, gOut, gOff, 0, g.batch(), rowSums);
     }
     if (gw != null && g.batch() == 0) {
       Arrays.fill(gw, 0);
     }
-    if (gx == null && gw == null) {
-      return;
-    }
-    int chunk = chunk(g);
-    float[] cols = new float[k * chunk * l];
-    float[] gathered = chunk > 1 ? new float[outCh * chunk * l] : null;
-    for (int n0 = 0; n0 < g.batch(); n0 += chunk) {
+    float[] cols = products ? scratch(COLS, k * chunk * l) : null;
+    float[] gathered = products && chunk > 1 ? scratch(GATHERED, outCh * chunk * l) : null;
+    for (int n0 = 0; products && n0 < g.batch(); n0 += chunk) {
       int nb = Math.min(chunk, g.batch() - n0);
       int width = nb * l;
       float[] gm = gOut;
       int gmOff = gOff + n0 * outCh * l;
       if (nb > 1) {
-        gatherGradient(g, gOut, gOff, n0, nb, gathered);
+        gatherGradient(g, gOut, gOff, n0, nb, gathered, rowSums);
         gm = gathered;
         gmOff = 0;
+      } else if (rowSums != null && chunk > 1) {
+        sumRows(g, gOut, gOff, n0, 1, rowSums);
       }
       for (int gi = 0; gi < g.groups(); gi++) {
         int gRows = gmOff + gi * og * width;
@@ -132,12 +136,46 @@ public final class ConvFloatKernels {
         }
       }
     }
+    if (gb != null) {
+      for (int o = 0; o < outCh; o++) {
+        double sum = 0;
+        for (int n = 0; n < g.batch(); n++) {
+          sum += rowSums[n * outCh + o];
+        }
+        gb[o] = (float) sum;
+      }
+    }
+  }
+
+  /** rowSums[n·O + o] ← Σₗ gOut[n, o, l] for the images n0 … n0+nb-1, split across threads by image. */
+  private static void sumRows(ConvGeometry g, float[] gOut, int gOff, int n0, int nb, double[] rowSums) {
+    int l = g.colCols();
+    int outCh = g.outChannels();
+    Parallel.forRange(nb, grain((long) outCh * l), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        for (int o = 0; o < outCh; o++) {
+          int row = (n0 + i) * outCh + o;
+          rowSums[row] = ElementwiseFloatKernels.sum(gOut, gOff + row * l, 1, l);
+        }
+      }
+    });
   }
 
   /** Images per chunk: as many as fit {@link #CHUNK_ELEMENTS} column entries, at least one. */
   private static int chunk(ConvGeometry g) {
     long perImage = Math.max(1L, (long) g.colRows() * g.colCols());
     return (int) Math.max(1L, Math.min(g.batch(), CHUNK_ELEMENTS / perImage));
+  }
+
+  /** This thread's scratch buffer of {@code slot}, of at least {@code n} elements (contents undefined). */
+  private static float[] scratch(ThreadLocal<SoftReference<float[]>> slot, int n) {
+    SoftReference<float[]> ref = slot.get();
+    float[] buffer = ref == null ? null : ref.get();
+    if (buffer == null || buffer.length < n) {
+      buffer = new float[n];
+      slot.set(new SoftReference<>(buffer));
+    }
+    return buffer;
   }
 
   private static int grain(long perImage) {
@@ -150,77 +188,124 @@ public final class ConvFloatKernels {
     }
   }
 
-  /** Writes the columns of images n0 … n0+nb-1, group gi, into {@code cols} [K, nb·L]. */
+  /**
+   * Writes the columns of images n0 … n0+nb-1, group gi, into {@code cols} [K, nb·L]. The matrix is
+   * filled row by row (each row is written front to back, the prefetcher's favourite pattern), and the
+   * rows are split across threads. For one row, the inputs read are one channel plane of each image.
+   */
   private static void im2col(ConvGeometry g, float[] x, int xOff, int n0, int nb, int gi, float[] cols) {
     int l = g.colCols();
     int ld = nb * l;
     int plane = g.height() * g.width();
-    Parallel.forRange(nb, grain((long) g.colRows() * l), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int src = xOff + ((n0 + i) * g.inChannels() + gi * g.inPerGroup()) * plane;
-        image(g, x, src, cols, i * l, ld, false);
-      }
-    });
-  }
-
-  /** Adds the columns {@code cols} [K, nb·L] of images n0 … n0+nb-1, group gi, into {@code gx}. */
-  private static void col2im(ConvGeometry g, float[] cols, int n0, int nb, int gi, float[] gx) {
-    int l = g.colCols();
-    int ld = nb * l;
-    int plane = g.height() * g.width();
-    Parallel.forRange(nb, grain((long) g.colRows() * l), (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int dst = ((n0 + i) * g.inChannels() + gi * g.inPerGroup()) * plane;
-        image(g, gx, dst, cols, i * l, ld, true);
+    int taps = g.kernelH() * g.kernelW();
+    int first = xOff + (n0 * g.inChannels() + gi * g.inPerGroup()) * plane;
+    int imageStride = g.inChannels() * plane;
+    Parallel.forRange(g.colRows(), grain(ld), (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int c = r / taps;
+        int ki = r % taps / g.kernelW();
+        int kj = r % g.kernelW();
+        for (int i = 0; i < nb; i++) {
+          tap(g, ki, kj, x, first + i * imageStride + c * plane, cols, r * ld + i * l, false);
+        }
       }
     });
   }
 
   /**
-   * One image: im2col copies {@code img} into the column block at {@code colOff} (row stride {@code ld});
-   * with {@code back}, col2im adds that block into {@code img} instead.
+   * Adds the columns {@code cols} [K, nb·L] of images n0 … n0+nb-1, group gi, into {@code gx}. The input
+   * channels are split across threads (the rows of one channel add into the same planes, so they stay on
+   * one thread), or the images when there are fewer channels than threads. Either way each element of
+   * {@code gx} receives its terms in the order of the kernel taps, whatever the thread count.
    */
-  private static void image(ConvGeometry g, float[] img, int imgOff, float[] cols, int colOff, int ld,
+  private static void col2im(ConvGeometry g, float[] cols, int n0, int nb, int gi, float[] gx) {
+    int l = g.colCols();
+    int ld = nb * l;
+    int plane = g.height() * g.width();
+    int taps = g.kernelH() * g.kernelW();
+    int channels = g.inPerGroup();
+    int first = (n0 * g.inChannels() + gi * channels) * plane;
+    int imageStride = g.inChannels() * plane;
+    boolean byChannel = channels >= Parallel.threads();
+    int units = byChannel ? channels : nb;
+    Parallel.forRange(units, grain(byChannel ? (long) taps * ld : (long) g.colRows() * l), (from, to) -> {
+      int c0 = byChannel ? from : 0;
+      int c1 = byChannel ? to : channels;
+      int i0 = byChannel ? 0 : from;
+      int i1 = byChannel ? nb : to;
+      for (int c = c0; c < c1; c++) {
+        for (int t = 0; t < taps; t++) {
+          int r = c * taps + t;
+          for (int i = i0; i < i1; i++) {
+            tap(g, t / g.kernelW(), t % g.kernelW(), gx, first + i * imageStride + c * plane, cols, r * ld + i * l,
+                true);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * One kernel tap (ki, kj) of one image's channel plane at {@code imgOff}: im2col copies the pixels under
+   * the tap at every output position into the L columns at {@code colOff}; with {@code back}, col2im adds
+   * those columns into the plane instead. The output columns [owLo, owHi) are those whose tap lies inside
+   * the input's width, the others read the zero padding.
+   */
+  private static void tap(ConvGeometry g, int ki, int kj, float[] img, int imgOff, float[] cols, int colOff,
       boolean back) {
     int h = g.height();
     int wd = g.width();
-    int outH = g.outH();
     int outW = g.outW();
-    int sH = g.strideH();
     int sW = g.strideW();
-    for (int c = 0; c < g.inPerGroup(); c++) {
-      for (int ki = 0; ki < g.kernelH(); ki++) {
-        for (int kj = 0; kj < g.kernelW(); kj++) {
-          int row = colOff + ((c * g.kernelH() + ki) * g.kernelW() + kj) * ld;
-          int iwBase = kj * g.dilationW() - g.padW();
-          int owLo = iwBase >= 0 ? 0 : Math.min(outW, (-iwBase + sW - 1) / sW);
-          int owHi = wd - 1 - iwBase < 0 ? owLo : Math.max(owLo, Math.min(outW, (wd - 1 - iwBase) / sW + 1));
-          for (int oh = 0; oh < outH; oh++) {
-            int ih = oh * sH - g.padH() + ki * g.dilationH();
-            int dst = row + oh * outW;
-            boolean inside = ih >= 0 && ih < h;
-            int src = imgOff + (c * h + ih) * wd + iwBase;
-            if (back) {
-              if (inside) {
-                for (int ow = owLo; ow < owHi; ow++) {
-                  img[src + ow * sW] += cols[dst + ow];
-                }
-              }
-            } else if (!inside) {
-              Arrays.fill(cols, dst, dst + outW, 0);
-            } else {
-              Arrays.fill(cols, dst, dst + owLo, 0);
-              if (sW == 1) {
-                System.arraycopy(img, src + owLo, cols, dst + owLo, owHi - owLo);
-              } else {
-                for (int ow = owLo; ow < owHi; ow++) {
-                  cols[dst + ow] = img[src + ow * sW];
-                }
-              }
-              Arrays.fill(cols, dst + owHi, dst + outW, 0);
-            }
-          }
+    int iwBase = kj * g.dilationW() - g.padW();
+    int owLo = iwBase >= 0 ? 0 : Math.min(outW, (-iwBase + sW - 1) / sW);
+    int owHi = wd - 1 - iwBase < 0 ? owLo : Math.max(owLo, Math.min(outW, (wd - 1 - iwBase) / sW + 1));
+    for (int oh = 0; oh < g.outH(); oh++) {
+      int ih = oh * g.strideH() - g.padH() + ki * g.dilationH();
+      int dst = colOff + oh * outW;
+      boolean inside = ih >= 0 && ih < h;
+      int src = imgOff + ih * wd + iwBase;
+      if (back) {
+        if (inside) {
+          addRun(cols, dst, img, src, sW, owLo, owHi);
         }
+      } else if (!inside) {
+        Arrays.fill(cols, dst, dst + outW, 0);
+      } else {
+        if (owLo > 0) {
+          Arrays.fill(cols, dst, dst + owLo, 0);
+        }
+        copyRun(img, src, sW, cols, dst, owLo, owHi);
+        if (owHi < outW) {
+          Arrays.fill(cols, dst + owHi, dst + outW, 0);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code cols[dst + ow] = img[src + ow·sW]} for ow in [lo, hi). A unit-stride run is an
+   * {@code arraycopy}, which beats the JIT's loop on runs too short for its vectorised main loop.
+   */
+  private static void copyRun(float[] img, int src, int sW, float[] cols, int dst, int lo, int hi) {
+    if (sW == 1) {
+      System.arraycopy(img, src + lo, cols, dst + lo, hi - lo);
+    } else {
+      for (int ow = lo; ow < hi; ow++) {
+        cols[dst + ow] = img[src + ow * sW];
+      }
+    }
+  }
+
+  /** {@code img[src + ow·sW] += cols[dst + ow]} for ow in [lo, hi). */
+  private static void addRun(float[] cols, int dst, float[] img, int src, int sW, int lo, int hi) {
+    if (sW == 1) {
+      for (int ow = lo; ow < hi; ow++) {
+        img[src + ow] += cols[dst + ow];
+      }
+    } else {
+      for (int ow = lo; ow < hi; ow++) {
+        img[src + ow * sW] += cols[dst + ow];
       }
     }
   }
@@ -249,15 +334,23 @@ public final class ConvFloatKernels {
     });
   }
 
-  /** gathered[o, i·L + l] ← gOut[n0+i, o, l]: the upstream gradient of a chunk as one [O, nb·L] matrix. */
-  private static void gatherGradient(ConvGeometry g, float[] gOut, int gOff, int n0, int nb, float[] gathered) {
+  /**
+   * gathered[o, i·L + l] ← gOut[n0+i, o, l]: the upstream gradient of a chunk as one [O, nb·L] matrix;
+   * with {@code rowSums}, also each copied row's sum, as {@link #sumRows} takes it.
+   */
+  private static void gatherGradient(ConvGeometry g, float[] gOut, int gOff, int n0, int nb, float[] gathered,
+      double[] rowSums) {
     int l = g.colCols();
     int outCh = g.outChannels();
     int width = nb * l;
     Parallel.forRange(nb, grain((long) outCh * l), (from, to) -> {
       for (int i = from; i < to; i++) {
         for (int o = 0; o < outCh; o++) {
-          System.arraycopy(gOut, gOff + ((n0 + i) * outCh + o) * l, gathered, o * width + i * l, l);
+          int row = (n0 + i) * outCh + o;
+          System.arraycopy(gOut, gOff + row * l, gathered, o * width + i * l, l);
+          if (rowSums != null) {
+            rowSums[row] = ElementwiseFloatKernels.sum(gathered, o * width + i * l, 1, l);
+          }
         }
       }
     });

@@ -137,6 +137,82 @@ public final class ElementwiseFloatKernels {
     return Math.pow(x, y);
   }
 
+  /** {@code out[i] = a[i] cmp b[i]} for {@code i < n}, with the comparison codes of {@link KernelOps}. */
+  public static void compare(int cmp, float[] a, int ao, float[] b, int bo, boolean[] out, int oo, int n) {
+    switch (cmp) {
+      case EQ:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] == b[bo + i];
+        }
+        break;
+      case NE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] != b[bo + i];
+        }
+        break;
+      case GT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] > b[bo + i];
+        }
+        break;
+      case LT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] < b[bo + i];
+        }
+        break;
+      case GE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] >= b[bo + i];
+        }
+        break;
+      case LE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] <= b[bo + i];
+        }
+        break;
+      default:
+        throw new IllegalArgumentException("comparison " + cmp);
+    }
+  }
+
+  /** {@code out[i] = a[i] cmp s} for {@code i < n}. */
+  public static void compareScalar(int cmp, float[] a, int ao, float s, boolean[] out, int oo, int n) {
+    switch (cmp) {
+      case EQ:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] == s;
+        }
+        break;
+      case NE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] != s;
+        }
+        break;
+      case GT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] > s;
+        }
+        break;
+      case LT:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] < s;
+        }
+        break;
+      case GE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] >= s;
+        }
+        break;
+      case LE:
+        for (int i = 0; i < n; i++) {
+          out[oo + i] = a[ao + i] <= s;
+        }
+        break;
+      default:
+        throw new IllegalArgumentException("comparison " + cmp);
+    }
+  }
+
   /** {@code out[i] = op(a[i])} for {@code i < n}. */
   public static void unary(int op, float[] a, int ao, float[] out, int oo, int n) {
     switch (op) {
@@ -177,9 +253,9 @@ public final class ElementwiseFloatKernels {
         }
         break;
       case RELU:
+        // Math.max propagates NaN and maps -0 to +0, as PyTorch's clamp_min(0); C2 vectorises it.
         for (int i = 0; i < n; i++) {
-          float x = a[ao + i];
-          out[oo + i] = x > 0 || x != x ? x : 0;
+          out[oo + i] = Math.max(a[ao + i], 0);
         }
         break;
       case SIGMOID:
@@ -274,24 +350,45 @@ public final class ElementwiseFloatKernels {
     }
   }
 
-  /** {@code out[i] = x[i] > 0 ? g[i] : 0}: ReLU's backward. */
+  /**
+   * {@code out[i] = x[i] <= 0 ? 0 : g[i]}: ReLU's backward from its output x, PyTorch's
+   * {@code threshold_backward} (a NaN output passes the gradient), without a branch.
+   */
   public static void reluBackward(float[] g, int go, float[] x, int xo, float[] out, int oo, int n) {
     for (int i = 0; i < n; i++) {
-      out[oo + i] = x[xo + i] > 0 ? g[go + i] : 0;
+      out[oo + i] = Select.thresholdGrad(g[go + i], x[xo + i]);
     }
   }
 
-  /** Sum of {@code a[ao + i*stride]} over {@code i < n}, accumulated in double. */
+  /**
+   * Sum of {@code a[ao + i*stride]} over {@code i < n}, accumulated in double: eight partial sums over
+   * the positions i ≡ 0 … 7 (mod 8), added pairwise, then the left-over positions in order. The
+   * partial sums are independent chains, so the loop runs at the adder's throughput, not its latency.
+   */
   public static double sum(float[] a, int ao, int stride, int n) {
-    double s = 0;
-    if (stride == 1) {
-      for (int i = 0; i < n; i++) {
-        s += a[ao + i];
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        s += a[ao + i * stride];
-      }
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      int at = ao + i * stride;
+      s0 += a[at];
+      s1 += a[at + stride];
+      s2 += a[at + 2 * stride];
+      s3 += a[at + 3 * stride];
+      s4 += a[at + 4 * stride];
+      s5 += a[at + 5 * stride];
+      s6 += a[at + 6 * stride];
+      s7 += a[at + 7 * stride];
+    }
+    double s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    for (; i < n; i++) {
+      s += a[ao + i * stride];
     }
     return s;
   }

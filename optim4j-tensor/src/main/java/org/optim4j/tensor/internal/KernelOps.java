@@ -48,5 +48,18 @@ public final class KernelOps {
   /** {@code 1 / a}. */
   public static final int RECIPROCAL = 11;
 
+  /** {@code a == b}. */
+  public static final int EQ = 0;
+  /** {@code a != b}. */
+  public static final int NE = 1;
+  /** {@code a > b}. */
+  public static final int GT = 2;
+  /** {@code a < b}. */
+  public static final int LT = 3;
+  /** {@code a >= b}. */
+  public static final int GE = 4;
+  /** {@code a <= b}. */
+  public static final int LE = 5;
+
   private KernelOps() {}
 }

@@ -33,47 +33,99 @@ public final class PoolFloatKernels {
    */
   public static void maxForward(PoolGeometry g, float[] x, int xOff, float[] out, long[] indices) {
     Parallel.forRange(g.planes(), grain(g), (from, to) -> {
+      float[] best = new float[g.outW()];
+      int[] at = new int[g.outW()];
       for (int p = from; p < to; p++) {
-        maxPlane(g, x, xOff + p * g.inPlane(), out, indices, p * g.outPlane());
+        maxPlane(g, x, xOff + p * g.inPlane(), out, indices, p * g.outPlane(), best, at);
       }
     });
   }
 
-  private static void maxPlane(PoolGeometry g, float[] x, int xo, float[] out, long[] indices, int oo) {
+  /**
+   * One plane. Each window follows PyTorch's {@code if (val > maxVal || isnan(val))} in scan order. The
+   * windows of one output row that lie wholly inside the input ([owLo, owHi)) are scanned in lockstep,
+   * tap by tap across the row, so that their comparison chains are independent and overlap; the taken
+   * index moves by a mask (random data mispredicts half of the branches of a plain {@code if}). The
+   * running maximum is used for comparisons only; the output is re-read at the final index.
+   */
+  private static void maxPlane(PoolGeometry g, float[] x, int xo, float[] out, long[] indices, int oo,
+      float[] best, int[] at) {
     int h = g.height();
     int w = g.width();
+    int outW = g.outW();
     int dH = g.dilationH();
     int dW = g.dilationW();
+    int sW = g.strideW();
+    int span = (g.kernelW() - 1) * dW + 1;
+    int owLo = Math.min(outW, (g.padW() + sW - 1) / sW);
+    int owHi = Math.max(owLo, Math.min(outW, w + g.padW() - span < 0 ? 0 : (w + g.padW() - span) / sW + 1));
     for (int oh = 0; oh < g.outH(); oh++) {
       int ih0 = oh * g.strideH() - g.padH();
       int ih1 = Math.min(ih0 + (g.kernelH() - 1) * dH + 1, h);
       if (ih0 < 0) {
         ih0 += (-ih0 + dH - 1) / dH * dH;
       }
-      for (int ow = 0; ow < g.outW(); ow++) {
-        int iw0 = ow * g.strideW() - g.padW();
-        int iw1 = Math.min(iw0 + (g.kernelW() - 1) * dW + 1, w);
-        if (iw0 < 0) {
-          iw0 += (-iw0 + dW - 1) / dW * dW;
+      int row = oo + oh * outW;
+      if (ih0 >= ih1) {
+        for (int ow = 0; ow < outW; ow++) {
+          maxWindow(g, x, xo, ih0, ih1, ow, out, indices, row + ow);
         }
-        int maxIndex = ih0 * w + iw0;
-        float maxVal = Float.NEGATIVE_INFINITY;
-        for (int ih = ih0; ih < ih1; ih += dH) {
-          for (int iw = iw0; iw < iw1; iw += dW) {
-            int index = ih * w + iw;
+        continue;
+      }
+      for (int ow = 0; ow < owLo; ow++) {
+        maxWindow(g, x, xo, ih0, ih1, ow, out, indices, row + ow);
+      }
+      for (int ow = owLo; ow < owHi; ow++) {
+        best[ow] = Float.NEGATIVE_INFINITY;
+        at[ow] = ih0 * w + ow * sW - g.padW();
+      }
+      for (int ih = ih0; ih < ih1; ih += dH) {
+        for (int kj = 0; kj < g.kernelW(); kj++) {
+          int base = ih * w + kj * dW - g.padW();
+          for (int ow = owLo; ow < owHi; ow++) {
+            int index = base + ow * sW;
             float val = x[xo + index];
-            // PyTorch's "if (val > maxVal || isnan(val)) take it", without a branch (random data mispredicts
-            // half of them): the index moves by a mask, and the value is re-read at the index, which is
-            // -∞ exactly when nothing was taken yet.
-            maxIndex += (index - maxIndex) & (val > maxVal | val != val ? -1 : 0);
-            maxVal = x[xo + maxIndex];
+            float m = best[ow];
+            at[ow] += (index - at[ow]) & (val > m | val != val ? -1 : 0);
+            best[ow] = Math.max(m, val);
           }
         }
-        int o = oo + oh * g.outW() + ow;
-        out[o] = maxVal;
-        indices[o] = maxIndex;
+      }
+      for (int ow = owLo; ow < owHi; ow++) {
+        out[row + ow] = x[xo + at[ow]];
+        indices[row + ow] = at[ow];
+      }
+      for (int ow = owHi; ow < outW; ow++) {
+        maxWindow(g, x, xo, ih0, ih1, ow, out, indices, row + ow);
       }
     }
+  }
+
+  /** One window whose columns the input's edge clips, rows ih0 … ih1 (already clipped). */
+  private static void maxWindow(PoolGeometry g, float[] x, int xo, int ih0, int ih1, int ow, float[] out,
+      long[] indices, int o) {
+    int w = g.width();
+    int dH = g.dilationH();
+    int dW = g.dilationW();
+    int iw0 = ow * g.strideW() - g.padW();
+    int iw1 = Math.min(iw0 + (g.kernelW() - 1) * dW + 1, w);
+    if (iw0 < 0) {
+      iw0 += (-iw0 + dW - 1) / dW * dW;
+    }
+    int maxIndex = ih0 * w + iw0;
+    float maxVal = Float.NEGATIVE_INFINITY;
+    for (int ih = ih0; ih < ih1; ih += dH) {
+      for (int iw = iw0; iw < iw1; iw += dW) {
+        int index = ih * w + iw;
+        float val = x[xo + index];
+        if (val > maxVal || val != val) {
+          maxVal = val;
+          maxIndex = index;
+        }
+      }
+    }
+    out[o] = maxVal;
+    indices[o] = maxIndex;
   }
 
   /**
