@@ -22,7 +22,6 @@ import org.optim4j.nn.Sequential;
 import org.optim4j.optim.Optimizer;
 import org.optim4j.optim.Optimizers;
 import org.optim4j.tensor.Generator;
-import org.optim4j.tensor.GradMode;
 import org.optim4j.tensor.Tensor;
 import org.optim4j.tensor.internal.Parallel;
 import org.optim4j.train.Models;
@@ -84,7 +83,6 @@ public class TrainingStepBenchmark {
 
   /** One step on the next batch; returns the loss. */
   @Benchmark
-  @SuppressWarnings("try")
   public Tensor step() {
     Tensor x = inputs.get(next);
     Tensor y = targets.get(next);
@@ -92,9 +90,7 @@ public class TrainingStepBenchmark {
     optimizer.zeroGrad();
     Tensor loss = lossFn.apply(net.apply(x), y);
     loss.backward();
-    try (var noGrad = GradMode.noGrad()) {
-      optimizer.step();
-    }
+    optimizer.step();
     return loss;
   }
 }
