@@ -2,7 +2,7 @@
 # optim4j against PyTorch 2.13 on this machine, side by side: optimizer steps, GEMM and training epochs.
 #
 # usage: bench/compare-pytorch.sh [--rounds N] [--only optim,gemm,epoch,bf16] [--quick] [--omp-passive]
-#                                 [--data DIR] [--out DIR]
+#                                 [--epoch-warmup N] [--data DIR] [--out DIR]
 #
 #   --rounds N   rounds of alternating runs (default 7; 2 with --quick)
 #   --only LIST  comma-separated groups (default: all of them):
@@ -15,6 +15,8 @@
 #   --omp-passive  runs PyTorch with OMP_WAIT_POLICY=PASSIVE: its OpenMP threads sleep at barriers
 #                instead of spinning, which keeps it from slowing down badly when other processes compete
 #                for the cores (see bench/README.md)
+#   --epoch-warmup N  batches trained on a separate model before the timed epoch (default 50; 600, a whole
+#                epoch, lets the JVM finish compiling: the steady state of a multi-epoch run)
 #   --data DIR   the full MNIST for the epochs (default: data/ at the repository root; scripts/fetch-data.sh)
 #   --out DIR    where results.jsonl, triad.jsonl and summary.md go (default: runs/compare-DATE-TIME)
 #
@@ -43,7 +45,7 @@ die() {
 }
 
 usage() {
-  sed -n '4,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+  sed -n '4,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
   exit 2
 }
 
@@ -51,6 +53,7 @@ rounds=""
 only="optim,gemm,epoch,bf16"
 quick=0
 omp_passive=0
+epoch_warmup=""
 data="$ROOT/data"
 out=""
 while [ $# -gt 0 ]; do
@@ -59,6 +62,7 @@ while [ $# -gt 0 ]; do
     --only) [ $# -ge 2 ] || usage; only="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
     --omp-passive) omp_passive=1; shift ;;
+    --epoch-warmup) [ $# -ge 2 ] || usage; epoch_warmup="$2"; shift 2 ;;
     --data) [ $# -ge 2 ] || usage; data="$2"; shift 2 ;;
     --out) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
     -h|--help) usage ;;
@@ -67,6 +71,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$rounds" ] || rounds=$([ "$quick" = 1 ] && echo 2 || echo 7)
 case "$rounds" in ''|*[!0-9]*|0) die "--rounds expects a positive integer, got '$rounds'" ;; esac
+case "$epoch_warmup" in *[!0-9]*) die "--epoch-warmup expects a number of batches, got '$epoch_warmup'" ;; esac
 for group in ${only//,/ }; do
   case "$group" in optim|gemm|epoch|bf16) ;; *) die "--only: unknown group '$group' (optim, gemm, epoch, bf16)" ;; esac
 done
@@ -75,12 +80,12 @@ selected() { [[ ",$only," == *",$1,"* ]]; }
 if [ "$quick" = 1 ]; then
   elements=1000000; optim_reps=(--warmup 3 --reps 5)
   gemm_n=256; gemm_reps=(--warmup 2 --reps 5)
-  epoch_args=(--train-samples 2000 --warmup-batches 5)
+  epoch_args=(--train-samples 2000 --warmup-batches "${epoch_warmup:-5}")
   triad_args=(5000000 5)
 else
   elements=16000000; optim_reps=(--warmup 20 --reps 30)
   gemm_n=1024; gemm_reps=(--warmup 3 --reps 10)
-  epoch_args=(--warmup-batches 50)
+  epoch_args=(--warmup-batches "${epoch_warmup:-50}")
   triad_args=(20000000 20)
 fi
 

@@ -37,7 +37,8 @@ def describe(r):
         return f"{label} step, {r['elements']:,} f32 as {layout}{extra}"
     if w == "gemm":
         return f"GEMM {r['n']}³ f32"
-    return f"{r['model'].upper()} epoch, {r['samples']:,} images, batch 100"
+    return (f"{r['model'].upper()} epoch, {r['samples']:,} images, batch 100, "
+            f"after {r['warmup_batches']} warm-up batches")
 
 
 def rate(r, triad):
