@@ -15,11 +15,14 @@ import org.optim4j.tensor.Tensor;
 
 /**
  * Bytes allocated per {@code optimizer.step()} once the state exists, on the calling thread and on
- * {@code Parallel}'s workers, measured with {@code com.sun.management.ThreadMXBean}: Adam, AdamW and SGD with
- * momentum, with float32 and with bfloat16 state, on one parameter of 1 000 000 elements and on 200 of 5 000 (sizes
- * that the workers share). The multi-tensor path allocates nothing; the bound is the performance issue's
- * (16 bytes per step, JMH's {@code gc.alloc.rate.norm} in {@code OptimizerStepBenchmark}). (The surefire run with
- * {@code jdk.incubator.vector} repeats this with the Vector API kernels.)
+ * {@code Parallel}'s workers, measured with {@code com.sun.management.ThreadMXBean}: every element-wise optimizer
+ * (Adam and SGD with momentum also with bfloat16 state, RMSprop also centered with momentum), on one parameter of
+ * 1 000 000 elements and on 200 of 5 000 (sizes that the workers share). The multi-tensor path allocates nothing;
+ * the bound is the performance issue's (16 bytes per step, JMH's {@code gc.alloc.rate.norm} in
+ * {@code OptimizerStepBenchmark}). Surefire runs this class with {@code -XX:-DoEscapeAnalysis}, so that an
+ * allocation only the JIT's escape analysis removes (and only when the call is inlined, which a loaded machine may
+ * not do) fails here rather than now and then; the run with {@code jdk.incubator.vector} repeats it with the
+ * Vector API kernels (whose vectors need escape analysis).
  */
 class StepAllocationTest {
   /** The bound per step. */

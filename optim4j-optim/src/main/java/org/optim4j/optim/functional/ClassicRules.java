@@ -52,7 +52,7 @@ final class ClassicRules {
   static void adadelta(List<Tensor> params, List<Tensor> grads, List<Tensor> squareAvgs, List<Tensor> accDeltas,
       List<Tensor> stateSteps, Object lr, double rho, double eps, double weightDecay, boolean maximize) {
     checkLengths("adadelta", params.size(), grads.size(), squareAvgs.size(), accDeltas.size(), stateSteps.size());
-    double lrValue = Hyper.of(lr, "lr").value();
+    double lrValue = Hyper.valueOf(lr, "lr");
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = dense("Adadelta", grads.get(i));
@@ -156,7 +156,7 @@ final class ClassicRules {
     boolean withMomentum = momentum > 0;
     checkLengths("rmsprop", params.size(), grads.size(), squareAvgs.size(), stateSteps.size(),
         centered ? gradAvgs.size() : params.size(), withMomentum ? momentumBufferList.size() : params.size());
-    double lrValue = Hyper.of(lr, "lr").value();
+    double lrValue = Hyper.valueOf(lr, "lr");
     for (int i = 0; i < params.size(); i++) {
       Tensor param = params.get(i);
       Tensor grad = dense("RMSprop", grads.get(i));

@@ -34,7 +34,7 @@ public final class AdadeltaStep implements Segments.Kernel {
 
   /** One multi-tensor step over every segment of {@code s} (which must be {@link Segments#fast()}). */
   public void step(Segments s, Object lr, double rho, double eps, double weightDecay, boolean maximize) {
-    this.lr = Hyper.of(lr, "lr").value();
+    this.lr = Hyper.valueOf(lr, "lr");
     for (int i = 0; i < s.size(); i++) {
       ScalarTensors.increment(s.tensor(Segments.STEP, i));
     }

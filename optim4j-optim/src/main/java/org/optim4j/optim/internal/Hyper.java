@@ -25,6 +25,17 @@ public final class Hyper {
   }
 
   /**
+   * The value of {@link #of(Object, String)} without allocating: what a step's hot path calls for a
+   * hyper-parameter used only as a double (escape analysis may not remove the {@code Hyper} when
+   * {@code of} is not inlined).
+   *
+   * @throws IllegalArgumentException for anything but a Number or a one-element floating tensor
+   */
+  public static double valueOf(Object value, String name) {
+    return value instanceof Number n ? n.doubleValue() : of(value, name).value;
+  }
+
+  /**
    * A Number (a Python float) or a one-element floating tensor.
    *
    * @throws IllegalArgumentException for anything else

@@ -43,7 +43,7 @@ public final class RmspropStep implements Segments.Kernel {
   /** One multi-tensor step over every segment of {@code s} (which must be {@link Segments#fast()}). */
   public void step(Segments s, Object lr, double alpha, double eps, double weightDecay, double momentum,
       boolean maximize) {
-    this.lr = Hyper.of(lr, "lr").value();
+    this.lr = Hyper.valueOf(lr, "lr");
     for (int i = 0; i < s.size(); i++) {
       ScalarTensors.increment(s.tensor(Segments.STEP, i));
     }
